@@ -1,0 +1,198 @@
+/**
+ * Messages of every finding code, in German (default) and English. Domain terms
+ * (Kontingent, Fachverfahren, Verfahrensverantwortliche, stage titles) stay German in both.
+ * The compiler makes sure every code has both texts.
+ */
+import type { Diagnostic, DiagnosticParams, FindingCode } from '../core/diagnostics.js';
+
+export type Locale = 'de' | 'en';
+type Text = (p: DiagnosticParams) => string;
+
+const s = (p: DiagnosticParams, k: string): string => String(p[k] ?? '');
+
+export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
+  'yaml-syntax': {
+    de: (p) => `YAML-Syntaxfehler: ${s(p, 'reason')}`,
+    en: (p) => `YAML syntax error: ${s(p, 'reason')}`,
+  },
+  'yaml-duplicate-key': {
+    de: (p) => `Schlüssel „${s(p, 'key')}“ kommt in diesem Objekt doppelt vor.`,
+    en: (p) => `Key "${s(p, 'key')}" appears twice in this mapping.`,
+  },
+  'yaml-custom-tag': {
+    de: (p) => `YAML-Tag ${s(p, 'tag')} ist nicht erlaubt; bitte einfache Werte ohne Tags verwenden.`,
+    en: (p) => `YAML tag ${s(p, 'tag')} is not allowed; use plain values without tags.`,
+  },
+  'yaml-alias-limit': {
+    de: (p) => `Zu viele YAML-Aliase (höchstens ${s(p, 'aliases')}, zusammen höchstens ${s(p, 'nodes')} Knoten).`,
+    en: (p) => `Too many YAML aliases (at most ${s(p, 'aliases')}, expanding to at most ${s(p, 'nodes')} nodes).`,
+  },
+  'yaml-too-large': {
+    de: (p) => `Datei ist ${s(p, 'size')} Bytes groß; erlaubt sind höchstens ${s(p, 'limit')} Bytes.`,
+    en: (p) => `File has ${s(p, 'size')} bytes; at most ${s(p, 'limit')} bytes are allowed.`,
+  },
+  'yaml-too-deep': {
+    de: (p) => `YAML ist tiefer als ${s(p, 'limit')} Ebenen verschachtelt.`,
+    en: (p) => `YAML is nested deeper than ${s(p, 'limit')} levels.`,
+  },
+  'yaml-not-utf8': {
+    de: (p) => `Datei ist kein gültiges UTF-8 (erstes ungültiges Byte an Position ${s(p, 'offset')}).`,
+    en: (p) => `File is not valid UTF-8 (first invalid byte at offset ${s(p, 'offset')}).`,
+  },
+  'yaml-multiple-documents': {
+    de: (p) => `Datei enthält ${s(p, 'count')} YAML-Dokumente; erlaubt ist genau eines pro Datei.`,
+    en: (p) => `File holds ${s(p, 'count')} YAML documents; exactly one per file is allowed.`,
+  },
+  'yaml-empty': {
+    de: () => 'Datei ist leer; erwartet wird ein freigabe/v1-Dokument.',
+    en: () => 'File is empty; a freigabe/v1 document is expected.',
+  },
+  'unknown-file': {
+    de: () => 'Unbekannte Datei im Estate; erlaubt sind platform.yaml, tenants/<name>.yaml und verfahren/<name>/<verfahren|stage>.yaml.',
+    en: () => 'Unknown file in the estate; allowed are platform.yaml, tenants/<name>.yaml and verfahren/<name>/<verfahren|stage>.yaml.',
+  },
+  'invalid-path': {
+    de: (p) => `Ungültiger Pfadbestandteil „${s(p, 'segment')}“: Namen müssen DNS-Labels sein (a-z, 0-9, -).`,
+    en: (p) => `Invalid path segment "${s(p, 'segment')}": names must be DNS labels (a-z, 0-9, -).`,
+  },
+  'wrong-kind': {
+    de: (p) => `An dieser Stelle wird kind: ${s(p, 'expected')} erwartet, gefunden: ${s(p, 'actual')}.`,
+    en: (p) => `This path expects kind: ${s(p, 'expected')}, found: ${s(p, 'actual')}.`,
+  },
+  'name-mismatch': {
+    de: (p) => `metadata.name „${s(p, 'name')}“ muss dem Datei- bzw. Verzeichnisnamen „${s(p, 'expected')}“ entsprechen.`,
+    en: (p) => `metadata.name "${s(p, 'name')}" must equal the file or directory name "${s(p, 'expected')}".`,
+  },
+  'stage-mismatch': {
+    de: (p) => `metadata.stage „${s(p, 'stage')}“ muss dem Dateinamen „${s(p, 'expected')}“ entsprechen.`,
+    en: (p) => `metadata.stage "${s(p, 'stage')}" must equal the file name "${s(p, 'expected')}".`,
+  },
+  'platform-missing': {
+    de: () => 'platform.yaml fehlt; ohne Plattform können Stages, Größen und Preise nicht geprüft werden.',
+    en: () => 'platform.yaml is missing; without it stages, sizes and prices cannot be checked.',
+  },
+  'booking-without-verfahren': {
+    de: (p) => `Buchung ohne Fachverfahren: ${s(p, 'expected')} fehlt.`,
+    en: (p) => `Booking without a Fachverfahren: ${s(p, 'expected')} is missing.`,
+  },
+  'settings-invalid': {
+    de: (p) => `Einstellungen ungültig (${s(p, 'cause')}${p.de ? `: ${s(p, 'de')}` : ''}); es gelten die Standardwerte.`,
+    en: (p) => `Settings invalid (${s(p, 'cause')}${p.en ? `: ${s(p, 'en')}` : ''}); the defaults apply.`,
+  },
+  'schema-violation': {
+    de: (p) => `${s(p, 'pointer')}: ${s(p, 'de')}`,
+    en: (p) => `${s(p, 'pointer')}: ${s(p, 'en')}`,
+  },
+  'unknown-tenant': {
+    de: (p) => `Mandant „${s(p, 'tenant')}“ existiert nicht (tenants/${s(p, 'tenant')}.yaml fehlt).`,
+    en: (p) => `Tenant "${s(p, 'tenant')}" does not exist (tenants/${s(p, 'tenant')}.yaml is missing).`,
+  },
+  'unknown-stage': {
+    de: (p) => `Stage „${s(p, 'stage')}“ ist in platform.yaml nicht definiert (bekannt: ${s(p, 'known')}).`,
+    en: (p) => `Stage "${s(p, 'stage')}" is not defined in platform.yaml (known: ${s(p, 'known')}).`,
+  },
+  'unknown-size': {
+    de: (p) => `Größe „${s(p, 'size')}“ ist in platform.yaml nicht definiert (bekannt: ${s(p, 'known')}).`,
+    en: (p) => `Size "${s(p, 'size')}" is not defined in platform.yaml (known: ${s(p, 'known')}).`,
+  },
+  'unknown-storage-class': {
+    de: (p) => `Storage-Klasse „${s(p, 'class')}“ ist in platform.yaml nicht definiert (bekannt: ${s(p, 'known')}).`,
+    en: (p) => `Storage class "${s(p, 'class')}" is not defined in platform.yaml (known: ${s(p, 'known')}).`,
+  },
+  'duplicate-stage': {
+    de: (p) => `Stage „${s(p, 'stage')}“ ist mehrfach definiert.`,
+    en: (p) => `Stage "${s(p, 'stage')}" is defined more than once.`,
+  },
+  'duplicate-component': {
+    de: (p) => `Komponente „${s(p, 'component')}“ ist in dieser Buchung mehrfach vorhanden.`,
+    en: (p) => `Component "${s(p, 'component')}" appears more than once in this booking.`,
+  },
+  'duplicate-volume': {
+    de: (p) => `Volume „${s(p, 'volume')}“ ist in Komponente „${s(p, 'component')}“ mehrfach vorhanden.`,
+    en: (p) => `Volume "${s(p, 'volume')}" appears more than once in component "${s(p, 'component')}".`,
+  },
+  'duplicate-ingress-host': {
+    de: (p) => `Host „${s(p, 'host')}“ wird in ${s(p, 'stage')} bereits von ${s(p, 'other')} verwendet.`,
+    en: (p) => `Host "${s(p, 'host')}" is already used in ${s(p, 'stage')} by ${s(p, 'other')}.`,
+  },
+  'ingress-without-port': {
+    de: (p) => `Komponente „${s(p, 'component')}“ hat einen Ingress, aber keinen port.`,
+    en: (p) => `Component "${s(p, 'component')}" has an ingress but no port.`,
+  },
+  'name-too-long': {
+    de: (p) => `Name „${s(p, 'name')}“ ist ${s(p, 'length')} Zeichen lang; Kubernetes erlaubt höchstens ${s(p, 'limit')}.`,
+    en: (p) => `Name "${s(p, 'name')}" has ${s(p, 'length')} characters; Kubernetes allows at most ${s(p, 'limit')}.`,
+  },
+  'quantity-out-of-range': {
+    de: (p) => `Menge „${s(p, 'value')}“ ist keine gültige Angabe für ${s(p, 'dimension')} oder liegt außerhalb des erlaubten Bereichs.`,
+    en: (p) => `Quantity "${s(p, 'value')}" is not a valid ${s(p, 'dimension')} amount or is out of range.`,
+  },
+  'vertretung-expired': {
+    de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,
+    en: (p) => `Vertretung of ${s(p, 'login')} expired on ${s(p, 'until')} and no longer counts as approval.`,
+  },
+  'kontingent-exceeded': {
+    de: (p) => `Kontingent von ${s(p, 'tenant')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
+    en: (p) => `Kontingent of ${s(p, 'tenant')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,
+  },
+  'stage-ceiling-exceeded': {
+    de: (p) => `Obergrenze von ${s(p, 'tenant')} in ${s(p, 'stage')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
+    en: (p) => `Ceiling of ${s(p, 'tenant')} in ${s(p, 'stage')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,
+  },
+  'budget-exceeded': {
+    de: (p) => `Budget von ${s(p, 'tenant')} überschritten: ${s(p, 'after')} EUR/Monat von ${s(p, 'limit')} EUR.`,
+    en: (p) => `Budget of ${s(p, 'tenant')} exceeded: ${s(p, 'after')} EUR/month of ${s(p, 'limit')} EUR.`,
+  },
+  'kontingent-near-limit': {
+    de: (p) => `Kontingent von ${s(p, 'tenant')} fast ausgeschöpft: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')} (${s(p, 'percent')} %).`,
+    en: (p) => `Kontingent of ${s(p, 'tenant')} nearly used up: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')} (${s(p, 'percent')} %).`,
+  },
+  'registry-not-allowed': {
+    de: (p) => `Image ${s(p, 'image')} stammt aus keiner in ${s(p, 'stage')} erlaubten Registry (erlaubt: ${s(p, 'allowed')}).`,
+    en: (p) => `Image ${s(p, 'image')} is not from a registry allowed in ${s(p, 'stage')} (allowed: ${s(p, 'allowed')}).`,
+  },
+  'image-not-pinned': {
+    de: (p) => `Image ${s(p, 'image')} muss in ${s(p, 'stage')} per Digest (@sha256:…) festgelegt sein; ein Tag allein genügt nicht.`,
+    en: (p) => `Image ${s(p, 'image')} must be pinned by digest (@sha256:…) in ${s(p, 'stage')}; a tag alone is not enough.`,
+  },
+  'placement-schutzniveau': {
+    de: (p) => `${s(p, 'verfahren')} hat Schutzbedarf ${s(p, 'schutzbedarf')}, Cluster ${s(p, 'cluster')} (${s(p, 'stage')}) nur Schutzniveau ${s(p, 'schutzniveau')}.`,
+    en: (p) => `${s(p, 'verfahren')} has Schutzbedarf ${s(p, 'schutzbedarf')}, cluster ${s(p, 'cluster')} (${s(p, 'stage')}) only Schutzniveau ${s(p, 'schutzniveau')}.`,
+  },
+  'placement-hoheitsgebiet': {
+    de: (p) => `${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) darf nur auf Clustern mit Hoheitsgebiet DE laufen; ${s(p, 'cluster')} liegt in ${s(p, 'hoheitsgebiet')}.`,
+    en: (p) => `${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) may only run on clusters with Hoheitsgebiet DE; ${s(p, 'cluster')} is in ${s(p, 'hoheitsgebiet')}.`,
+  },
+  'placement-shared-cluster': {
+    de: (p) => `${s(p, 'verfahren')} hat Schutzbedarf sehr-hoch; Produktion darf nicht auf dem geteilten Cluster ${s(p, 'cluster')} laufen.`,
+    en: (p) => `${s(p, 'verfahren')} has Schutzbedarf sehr-hoch; Produktion must not run on the shared cluster ${s(p, 'cluster')}.`,
+  },
+  'stage-order': {
+    de: (p) => `Komponente „${s(p, 'component')}“: ${s(p, 'image')} muss zuerst ${s(p, 'previous')} durchlaufen, bevor es nach ${s(p, 'stage')} darf.`,
+    en: (p) => `Component "${s(p, 'component')}": ${s(p, 'image')} must pass ${s(p, 'previous')} before it may enter ${s(p, 'stage')}.`,
+  },
+  'emergency-change': {
+    de: (p) => `Notfalländerung: Stage-Reihenfolge übersprungen (${s(p, 'component')} in ${s(p, 'stage')}); Freigabe durch Verfahrensverantwortliche und Plattform nötig.`,
+    en: (p) => `Notfalländerung (emergency change): stage order skipped (${s(p, 'component')} in ${s(p, 'stage')}); needs the Verfahrensverantwortliche and a platform approver.`,
+  },
+  'template-error': {
+    de: (p) => `Template ${s(p, 'template')} konnte nicht angewendet werden: ${s(p, 'reason')}`,
+    en: (p) => `Template ${s(p, 'template')} failed: ${s(p, 'reason')}`,
+  },
+  'template-unknown': {
+    de: (p) => `Unbekanntes Template „${s(p, 'name')}“; überschreibbar sind: ${s(p, 'known')}.`,
+    en: (p) => `Unknown template "${s(p, 'name')}"; these can be overridden: ${s(p, 'known')}.`,
+  },
+  'render-kind-not-allowed': {
+    de: (p) => `Template erzeugt ${s(p, 'kind')}; erlaubt sind: ${s(p, 'allowed')}.`,
+    en: (p) => `Template emits ${s(p, 'kind')}; allowed are: ${s(p, 'allowed')}.`,
+  },
+  'render-invalid-object': {
+    de: (p) => `Gerendertes ${s(p, 'kind')} „${s(p, 'name')}“ ist kein gültiges Kubernetes-Objekt: ${s(p, 'reason')}`,
+    en: (p) => `Rendered ${s(p, 'kind')} "${s(p, 'name')}" is not a valid Kubernetes object: ${s(p, 'reason')}`,
+  },
+};
+
+export function findingMessage(d: Diagnostic, locale: Locale): string {
+  return FINDING_MESSAGES[d.code][locale](d.params);
+}

@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Module specifiers a file imports (static and dynamic). */
+function importsOf(text: string): string[] {
+  const specs: string[] = [];
+  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    specs.push(m[1] ?? m[2]);
+  }
+  return specs;
+}
+
+const FORBIDDEN_MODULES = /^(node:)?(fs|fs\/promises|child_process|http|https|http2|net|tls|dgram|dns|os|process|worker_threads|cluster)$/;
+const FORBIDDEN_PACKAGES = /^(probot|@octokit\/|@kubernetes\/client-node|express|ioredis|nock|playwright)/;
+
+describe('src/core stays pure', () => {
+  const files = tsFiles('src/core');
+  test('there is a core to check', () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+  for (const file of files) {
+    test(file, () => {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const spec of importsOf(text)) {
+        expect(spec, `${file} imports ${spec}`).not.toMatch(FORBIDDEN_MODULES);
+        expect(spec, `${file} imports ${spec}`).not.toMatch(FORBIDDEN_PACKAGES);
+        expect(spec, `${file} imports an adapter`).not.toMatch(/^\.\.\/(github|cli|web|kubernetes)\b/);
+      }
+      expect(text, `${file} reads the environment`).not.toMatch(/\bprocess\.(env|argv|exit|cwd)\b/);
+      expect(text, `${file} reads the clock`).not.toMatch(/\bnew Date\(\)|\bDate\.now\(\)/);
+    });
+  }
+
+  test('the checker itself catches a forbidden import', () => {
+    expect(importsOf("import { readFileSync } from 'node:fs';")[0]).toMatch(FORBIDDEN_MODULES);
+    expect(importsOf("const x = await import('../github/app.js');")[0]).toMatch(/^\.\.\/(github|cli|web|kubernetes)\b/);
+  });
+});
