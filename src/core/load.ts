@@ -134,6 +134,35 @@ export interface LoadParams {
   readonly snapshot: Snapshot;
   /** Settings to use; by default read from the snapshot itself. */
   readonly settings?: Settings;
+  /**
+   * Parse results shared between loads (e.g. base and head of a plan): a file whose path and
+   * bytes equal a cached entry is not parsed and schema-checked again. Filled as a side effect.
+   */
+  readonly cache?: ParseCache;
+}
+
+/** Memo of parseDocument by path; an entry is reused only for identical bytes and kind. */
+export type ParseCache = Map<string, { readonly bytes: Uint8Array; readonly expected: DocumentKind; readonly doc?: Parsed; readonly diagnostics: readonly Diagnostic[] }>;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseCached(cache: ParseCache | undefined, file: string, bytes: Uint8Array, expected: DocumentKind, out: Diagnostic[]): Parsed | undefined {
+  if (!cache) return parseDocument(file, bytes, expected, out);
+  const hit = cache.get(file);
+  if (hit && hit.expected === expected && sameBytes(hit.bytes, bytes)) {
+    out.push(...hit.diagnostics);
+    return hit.doc;
+  }
+  const diagnostics: Diagnostic[] = [];
+  const doc = parseDocument(file, bytes, expected, diagnostics);
+  cache.set(file, { bytes, expected, doc, diagnostics });
+  out.push(...diagnostics);
+  return doc;
 }
 
 export function loadEstate(params: LoadParams): LoadResult<Estate> {
@@ -188,25 +217,25 @@ export function loadEstate(params: LoadParams): LoadResult<Estate> {
         diagnostics.push(diagnostic('invalid-path', { file, line: 1, params: { segment: r.segment.slice(0, 80) } }));
         break;
       case 'Platform': {
-        const doc = parseDocument(file, bytes, 'Platform', diagnostics);
+        const doc = parseCached(params.cache, file, bytes, 'Platform', diagnostics);
         if (doc) platform = doc as unknown as Located<PlatformDocument>;
         break;
       }
       case 'Tenant': {
-        const doc = parseDocument(file, bytes, 'Tenant', diagnostics);
+        const doc = parseCached(params.cache, file, bytes, 'Tenant', diagnostics);
         if (doc && nameMatches(doc, r.name, diagnostics)) tenants.set(r.name, doc as unknown as Located<TenantDocument>);
         break;
       }
       case 'Verfahren': {
         const e = entry(r.name);
-        const doc = parseDocument(file, bytes, 'Verfahren', diagnostics);
+        const doc = parseCached(params.cache, file, bytes, 'Verfahren', diagnostics);
         if (doc && nameMatches(doc, r.name, diagnostics)) e.doc = doc as unknown as Located<VerfahrenDocument>;
         break;
       }
       case 'Booking': {
         const e = entry(r.name);
         e.bookingFiles.set(r.stage, file);
-        const doc = parseDocument(file, bytes, 'Booking', diagnostics);
+        const doc = parseCached(params.cache, file, bytes, 'Booking', diagnostics);
         if (!doc || !nameMatches(doc, r.name, diagnostics)) break;
         const stage = (doc.data.metadata as { stage: string }).stage;
         if (stage !== r.stage) {
