@@ -1,10 +1,13 @@
 /**
  * Validation of one estate state: cross-file integrity, Kontingent, cost and platform policy
  * (PRODUCT.md 3.1–3.3). Returns data, never throws for user mistakes.
- * OWNER: validation work (issue 2). Stub: signatures are fixed, the body is to be written.
  */
-import type { Diagnostic } from './diagnostics.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkIntegrity } from './integrity.js';
+import { catalogOf, checkKontingent } from './kontingent.js';
+import { loadEstate } from './load.js';
 import type { Estate } from './model.js';
+import { checkPolicy } from './policy.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface ValidateParams {
@@ -13,9 +16,15 @@ export interface ValidateParams {
   readonly today?: string;
 }
 
-/** Rules over a loaded estate (load diagnostics are not repeated here). */
-export function validateEstate(_params: ValidateParams): Diagnostic[] {
-  return [];
+/** Rules over a loaded estate (load diagnostics are not repeated here). Unsorted. */
+export function validateEstate(params: ValidateParams): Diagnostic[] {
+  const { estate } = params;
+  const catalog = catalogOf(estate);
+  return [
+    ...checkIntegrity({ estate, ...(params.today !== undefined ? { today: params.today } : {}) }),
+    ...checkKontingent(estate, catalog),
+    ...checkPolicy({ estate }),
+  ];
 }
 
 export interface ValidateSnapshotParams {
@@ -24,6 +33,12 @@ export interface ValidateSnapshotParams {
 }
 
 /** load + validate + render checks, diagnostics sorted. */
-export function validateSnapshot(_params: ValidateSnapshotParams): { estate: import('./model.js').Estate; diagnostics: Diagnostic[] } {
-  throw new Error('not implemented');
+export function validateSnapshot(params: ValidateSnapshotParams): { estate: Estate; diagnostics: Diagnostic[] } {
+  const loaded = loadEstate({ snapshot: params.snapshot });
+  const estate = loaded.value;
+  const diagnostics = [...loaded.diagnostics, ...validateEstate({ estate, ...(params.today !== undefined ? { today: params.today } : {}) })];
+  // Render checks belong here as well: renderEstate({ estate }).diagnostics (template errors,
+  // kinds outside the allow-list, objects Kubernetes would reject). They are added together
+  // with the render engine (render.ts), so that `validate` reports everything `render` would.
+  return { estate, diagnostics: sortDiagnostics(diagnostics) };
 }
