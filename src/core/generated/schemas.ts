@@ -138,6 +138,7 @@ export const schemas = {
         "additionalProperties": false,
         "properties": {
           "approvers": {
+            "type": "array",
             "$ref": "common.schema.json#/$defs/principals",
             "minItems": 1,
             "description": "Platform approvers (logins or @org/team). They approve changes to platform.yaml, tenants, templates and settings, deletions and emergency changes."
@@ -264,6 +265,7 @@ export const schemas = {
         "additionalProperties": false,
         "properties": {
           "name": {
+            "type": "string",
             "$ref": "common.schema.json#/$defs/dnsLabel",
             "maxLength": 20,
             "description": "Stage name, used in file names and branch names.",
@@ -403,6 +405,7 @@ export const schemas = {
             ]
           },
           "approvers": {
+            "type": "array",
             "$ref": "common.schema.json#/$defs/principals",
             "minItems": 1,
             "description": "Who admits new Fachverfahren for this tenant."
@@ -506,6 +509,7 @@ export const schemas = {
         "additionalProperties": false,
         "properties": {
           "name": {
+            "type": "string",
             "$ref": "common.schema.json#/$defs/dnsLabel",
             "maxLength": 40,
             "description": "Name of the Fachverfahren; equals its directory name."
@@ -655,6 +659,7 @@ export const schemas = {
         "additionalProperties": false,
         "properties": {
           "name": {
+            "type": "string",
             "$ref": "common.schema.json#/$defs/dnsLabel",
             "maxLength": 30,
             "description": "Component name, unique in the booking."
@@ -743,6 +748,7 @@ export const schemas = {
               "additionalProperties": false,
               "properties": {
                 "name": {
+                  "type": "string",
                   "$ref": "common.schema.json#/$defs/dnsLabel",
                   "maxLength": 30
                 },
