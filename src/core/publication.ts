@@ -1,0 +1,274 @@
+/**
+ * Publication after a merge: which files of a stage's rendered tree differ from what the
+ * rendered branch holds, the commit message with its audit trailers, and reading the trailers
+ * back. Pure: the GitHub adapter (src/github/publish.ts) does the Git Data API calls and the CLI
+ * (src/cli/audit.ts) reads `git log`.
+ */
+import { createHash } from 'node:crypto';
+import { cmp } from './diagnostics.js';
+
+/** The trailer keys; stable, because auditors grep for them. */
+export const TRAILER = {
+  source: 'Freigabe-Source',
+  pullRequest: 'Freigabe-Pull-Request',
+  approvedBy: 'Freigabe-Approved-By',
+  notfall: 'Freigabe-Notfall',
+  stage: 'Freigabe-Stage',
+} as const;
+
+/** Directory of the stage-wide objects (Argo CD ApplicationSet, Flux objects). */
+export const BOOTSTRAP_DIR = '_bootstrap';
+
+const encoder = new TextEncoder();
+
+/** Git's object id of a blob with this content, so unchanged files need no upload and no download. */
+export function gitBlobSha(text: string): string {
+  const body = encoder.encode(text);
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+/**
+ * The files of one stage from renderEstate's output, keyed relative to the stage directory
+ * ('<verfahren>/<file>.yaml', '_bootstrap/<file>.yaml').
+ */
+export function stageFiles(rendered: ReadonlyMap<string, string>, stage: string): Map<string, string> {
+  const prefix = `${stage}/`;
+  const out = new Map<string, string>();
+  for (const path of [...rendered.keys()].sort(cmp)) {
+    if (path.startsWith(prefix)) out.set(path.slice(prefix.length), rendered.get(path)!);
+  }
+  return out;
+}
+
+/** Stages present in renderEstate's output. */
+export function renderedStages(rendered: ReadonlyMap<string, string>): string[] {
+  return [...new Set([...rendered.keys()].map((p) => p.slice(0, p.indexOf('/'))).filter((s) => s !== ''))].sort(cmp);
+}
+
+/** One entry of GET /repos/{o}/{r}/git/trees/{sha}?recursive=1 (the fields we read). */
+export interface TreeEntry {
+  readonly path: string;
+  readonly type: string;
+  readonly sha: string;
+  readonly mode?: string;
+}
+
+export interface FileUpsert {
+  /** Full path in the target tree (with the directory prefix). */
+  readonly path: string;
+  readonly text: string;
+  readonly sha: string;
+}
+
+export interface StageTreeDiff {
+  readonly upserts: readonly FileUpsert[];
+  /** Full paths of blobs to remove. */
+  readonly deletions: readonly string[];
+  /** Fachverfahren directories whose content changed (without '_bootstrap'), sorted. */
+  readonly verfahren: readonly string[];
+  /** True when the bootstrap objects changed. */
+  readonly bootstrap: boolean;
+  readonly unchanged: boolean;
+}
+
+export interface StageTreeDiffParams {
+  /** Wanted content, relative to the stage directory (see stageFiles). */
+  readonly files: ReadonlyMap<string, string>;
+  /** What the target branch holds now (recursive tree); empty for a missing branch. */
+  readonly current: readonly TreeEntry[];
+  /** '' on a rendered branch; '<stage>/' in a deploy repository. Everything below it is ours. */
+  readonly prefix: string;
+}
+
+/**
+ * Compares the wanted stage tree with the branch tree by blob id. Everything under the prefix
+ * is owned by freigabe: a file that is no longer rendered is deleted, so a removed
+ * Fachverfahren disappears from the cluster (Argo CD / Flux prune).
+ */
+export function diffStageTree(params: StageTreeDiffParams): StageTreeDiff {
+  const { files, current, prefix } = params;
+  const existing = new Map<string, string>();
+  for (const e of current) {
+    if (e.type === 'blob' && e.path.startsWith(prefix)) existing.set(e.path, e.sha);
+  }
+  const upserts: FileUpsert[] = [];
+  const touched = new Set<string>();
+  for (const [rel, text] of [...files.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    const path = prefix + rel;
+    const sha = gitBlobSha(text);
+    if (existing.get(path) !== sha) {
+      upserts.push({ path, text, sha });
+      touched.add(rel);
+    }
+  }
+  const deletions: string[] = [];
+  for (const path of [...existing.keys()].sort(cmp)) {
+    const rel = path.slice(prefix.length);
+    if (!files.has(rel)) {
+      deletions.push(path);
+      touched.add(rel);
+    }
+  }
+  const dirs = new Set([...touched].map((rel) => (rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : '')));
+  return {
+    upserts,
+    deletions,
+    verfahren: [...dirs].filter((d) => d !== '' && d !== BOOTSTRAP_DIR).sort(cmp),
+    bootstrap: dirs.has(BOOTSTRAP_DIR),
+    unchanged: upserts.length === 0 && deletions.length === 0,
+  };
+}
+
+export interface Approver {
+  readonly login: string;
+  /** ISO 8601 time of the review. */
+  readonly at: string;
+  /** The commit the approval was given on. */
+  readonly sha: string;
+}
+
+/** GET /repos/{o}/{r}/pulls/{n}/reviews item (the fields we read). */
+export interface ReviewLike {
+  readonly user: { readonly login: string; readonly type?: string } | null;
+  readonly state: string;
+  readonly commit_id: string | null;
+  readonly submitted_at?: string | null;
+}
+
+/**
+ * Who approved the merged pull request: per user the latest review that is not a comment, if
+ * it is APPROVED and was given on the pull request's last head commit (older approvals did not
+ * see the merged content). Bots and reviews without a user are left out. Sorted by login.
+ */
+export function approversOf(reviews: readonly ReviewLike[], headSha: string): Approver[] {
+  const latest = new Map<string, ReviewLike>();
+  for (const r of reviews) {
+    if (!r.user || r.user.type === 'Bot' || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
+    const key = r.user.login.toLowerCase();
+    const prev = latest.get(key);
+    // Reviews come in chronological order from the API; submitted_at breaks ties if not.
+    if (!prev || (prev.submitted_at ?? '') <= (r.submitted_at ?? '')) latest.set(key, r);
+  }
+  return [...latest.values()]
+    .filter((r) => r.state === 'APPROVED' && r.commit_id === headSha)
+    .map((r) => ({ login: r.user!.login, at: r.submitted_at ?? '', sha: r.commit_id! }))
+    .sort((a, b) => cmp(a.login.toLowerCase(), b.login.toLowerCase()));
+}
+
+export interface AuditRecord {
+  readonly source?: string;
+  /** 'owner/repo#n' */
+  readonly pullRequest?: string;
+  readonly approvedBy: readonly Approver[];
+  readonly notfall: boolean;
+  readonly stage?: string;
+}
+
+export interface CommitMessageParams {
+  readonly stage: string;
+  /** Stage title for the subject line (e.g. 'Produktion'); defaults to the name. */
+  readonly stageTitle?: string;
+  readonly source: string;
+  readonly pullRequest?: { readonly repository: string; readonly number: number; readonly title?: string };
+  readonly approvedBy: readonly Approver[];
+  readonly notfall: boolean;
+  readonly verfahren: readonly string[];
+  readonly bootstrap?: boolean;
+  readonly locale?: 'de' | 'en';
+}
+
+/** A trailer value must stay on one line and must not end the trailer block early. */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
+}
+
+/**
+ * Subject, a short body naming the changed Fachverfahren, then the trailer block (git trailer
+ * format: the last paragraph, one `Key: value` per line) that `freigabe audit` and
+ * `git log --format=%(trailers)` read.
+ */
+export function commitMessage(params: CommitMessageParams): string {
+  const en = params.locale === 'en';
+  const short = params.source.slice(0, 12);
+  const title = oneLine(params.stageTitle ?? params.stage);
+  const pr = params.pullRequest;
+  const subject = en
+    ? `freigabe: render ${title} from ${short}${pr ? ` (#${pr.number})` : ''}`
+    : `freigabe: ${title} aus ${short} gerendert${pr ? ` (#${pr.number})` : ''}`;
+  const body: string[] = [];
+  if (pr?.title) body.push(`${en ? 'Pull request' : 'Pull Request'}: ${oneLine(pr.title)}`);
+  if (params.verfahren.length > 0) body.push(`Fachverfahren: ${params.verfahren.join(', ')}`);
+  if (params.bootstrap) body.push(en ? 'Bootstrap objects changed.' : 'Bootstrap-Objekte geändert.');
+  if (params.notfall) body.push(en ? 'Emergency change (Notfalländerung).' : 'Notfalländerung.');
+  const trailers = [`${TRAILER.source}: ${params.source}`];
+  if (pr) trailers.push(`${TRAILER.pullRequest}: ${oneLine(pr.repository)}#${pr.number}`);
+  for (const a of params.approvedBy) trailers.push(`${TRAILER.approvedBy}: ${oneLine(a.login)} ${oneLine(a.at)} ${oneLine(a.sha)}`);
+  if (params.notfall) trailers.push(`${TRAILER.notfall}: true`);
+  trailers.push(`${TRAILER.stage}: ${oneLine(params.stage)}`);
+  return [subject, ...(body.length > 0 ? ['', ...body] : []), '', ...trailers, ''].join('\n');
+}
+
+const TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$/;
+
+/** The trailers of a commit message: the key/value lines of its last paragraph. */
+export function trailerLines(message: string): Array<[string, string]> {
+  const paragraphs = message.replace(/\r\n/g, '\n').trim().split(/\n\s*\n/);
+  if (paragraphs.length < 2) return [];
+  const last = paragraphs[paragraphs.length - 1].split('\n');
+  const out: Array<[string, string]> = [];
+  for (const line of last) {
+    const m = TRAILER_LINE.exec(line.trim());
+    if (!m) return [];
+    out.push([m[1], m[2].trim()]);
+  }
+  return out;
+}
+
+/** Reads freigabe's trailers back (case-insensitive keys, like git). Unknown trailers are ignored. */
+export function parseTrailers(message: string): AuditRecord {
+  let source: string | undefined;
+  let pullRequest: string | undefined;
+  let stage: string | undefined;
+  let notfall = false;
+  const approvedBy: Approver[] = [];
+  for (const [key, value] of trailerLines(message)) {
+    switch (key.toLowerCase()) {
+      case TRAILER.source.toLowerCase():
+        source = value;
+        break;
+      case TRAILER.pullRequest.toLowerCase():
+        pullRequest = value;
+        break;
+      case TRAILER.stage.toLowerCase():
+        stage = value;
+        break;
+      case TRAILER.notfall.toLowerCase():
+        notfall = value.toLowerCase() === 'true';
+        break;
+      case TRAILER.approvedBy.toLowerCase(): {
+        const [login = '', at = '', sha = ''] = value.split(/\s+/);
+        if (login) approvedBy.push({ login, at, sha });
+        break;
+      }
+    }
+  }
+  return {
+    ...(source ? { source } : {}),
+    ...(pullRequest ? { pullRequest } : {}),
+    approvedBy,
+    notfall,
+    ...(stage ? { stage } : {}),
+  };
+}
+
+/** Fachverfahren directories named by changed paths (relative to the stage), without '_bootstrap'. */
+export function verfahrenOfPaths(paths: readonly string[], prefix = ''): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    if (!p.startsWith(prefix)) continue;
+    const rel = p.slice(prefix.length);
+    const slash = rel.indexOf('/');
+    if (slash > 0 && rel.slice(0, slash) !== BOOTSTRAP_DIR) dirs.add(rel.slice(0, slash));
+  }
+  return [...dirs].sort(cmp);
+}
