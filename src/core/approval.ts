@@ -1,10 +1,18 @@
 /**
  * The Freigabe gate: approval requirements from a change (policy read from the base), and the
  * decision over GitHub-shaped reviews, commits and team memberships (PRODUCT.md 3.5).
- * OWNER: gate work (issue 3). Stub: signatures are fixed, the body is to be written.
+ *
+ * Everything that decides *who* may approve — stage policy, minApprovals, VV lists,
+ * Vertretungen, tenant and platform approvers — comes from the base estate. The head only
+ * says *what* changes, so a pull request cannot approve itself by editing those lists.
  */
 import type { Change } from './changes.js';
-import type { Estate } from './model.js';
+import { cmp } from './diagnostics.js';
+import { findStage, stageNames, type Estate } from './model.js';
+import { checkStageOrder, stageOrderViolations, stageTitle } from './promotion.js';
+import { approvalReason, type ApprovalCause, type ApproverInfo, type ApproverRole } from '../i18n/approval.js';
+
+export type { ApprovalCause, ApproverRole } from '../i18n/approval.js';
 
 /** GET /repos/{o}/{r}/pulls/{n}/reviews item (the fields we read). */
 export interface Review {
@@ -22,6 +30,15 @@ export interface PullCommit {
   readonly committer: { readonly login: string } | null;
 }
 
+/** Why a reviewer who is (or was) entitled to approve does not count. */
+export type NotCountedWhy =
+  | 'stale-commit'
+  | 'pull-request-author'
+  | 'commit-author'
+  | 'commit-committer'
+  | 'bot'
+  | 'vertretung-expired';
+
 export interface ApprovalRequirement {
   readonly reason: string;
   readonly verfahren: string | null;
@@ -31,11 +48,30 @@ export interface ApprovalRequirement {
   readonly min: number;
   readonly approvedBy: readonly string[];
   readonly blockedBy: readonly string[];
+  // — additive fields; always filled by approvalRequirements and decideApproval —
+  /** Whose approval this is: the Verfahren's VVs (with valid Vertretung), the tenant, or the platform. */
+  readonly role?: ApproverRole;
+  /** Met: at least `min` counting approvals and nobody in `blockedBy`. */
+  readonly satisfied?: boolean;
+  /** Principals that could still give a counting approval (not yet approved, not excluded by four-eyes). */
+  readonly candidates?: readonly string[];
+  /** Entitled reviewers whose review does not count, and why. */
+  readonly notCounted?: readonly { readonly login: string; readonly why: NotCountedWhy }[];
+  /** Vertretungen of the base whose `until` lies before `today`. */
+  readonly expiredVertretung?: readonly { readonly login: string; readonly until: string }[];
+  /** Part of a Notfalländerung (label `notfall` with a skipped stage order). */
+  readonly emergency?: boolean;
+  /** Repository-relative files behind this requirement. */
+  readonly files?: readonly string[];
+  /** Machine-readable causes behind `reason`. */
+  readonly causes?: readonly ApprovalCause[];
 }
 
 export interface ApprovalResult {
   readonly satisfied: boolean;
   readonly requirements: readonly ApprovalRequirement[];
+  /** Notfalländerung: label `notfall` and a skipped stage order. */
+  readonly emergency?: boolean;
 }
 
 export interface RequirementsParams {
@@ -56,11 +92,313 @@ export interface GateParams extends RequirementsParams {
   readonly teams?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Requirements only (no reviews): what plan reports. */
-export function approvalRequirements(_params: RequirementsParams): ApprovalResult {
-  return { satisfied: true, requirements: [] };
+interface Need {
+  readonly role: ApproverRole;
+  readonly verfahren: string | null;
+  readonly stage: string | null;
+  min: number;
+  readonly causes: ApprovalCause[];
+  readonly files: Set<string>;
+  emergency: boolean;
 }
 
-export function decideApproval(_params: GateParams): ApprovalResult {
-  return { satisfied: true, requirements: [] };
+const ROLE_ORDER: Record<ApproverRole, number> = { verfahrensverantwortliche: 0, tenant: 1, platform: 2 };
+
+/** Who approves for one role, read from the base. */
+interface ApproverSet {
+  readonly approvers: ApproverInfo[];
+  readonly expired: { login: string; until: string }[];
+}
+
+function vvSet(base: Estate, verfahren: string, today: string): ApproverSet | undefined {
+  const doc = base.verfahren.get(verfahren)?.doc;
+  if (!doc) return undefined;
+  const seen = new Set<string>();
+  const approvers: ApproverInfo[] = [];
+  const expired: { login: string; until: string }[] = [];
+  for (const login of doc.data.spec.verfahrensverantwortliche) {
+    if (seen.has(login.toLowerCase())) continue;
+    seen.add(login.toLowerCase());
+    approvers.push({ principal: login });
+  }
+  for (const v of doc.data.spec.vertretung ?? []) {
+    if (seen.has(v.login.toLowerCase())) continue;
+    // `until` is the last day on which the Vertretung may approve (inclusive); ISO dates compare as strings.
+    if (v.until !== undefined && v.until < today) {
+      expired.push({ login: v.login, until: v.until });
+      continue;
+    }
+    seen.add(v.login.toLowerCase());
+    approvers.push({ principal: v.login, vertretung: true, ...(v.until !== undefined ? { until: v.until } : {}) });
+  }
+  return { approvers, expired };
+}
+
+function principals(list: readonly string[] | undefined): ApproverInfo[] {
+  return (list ?? []).map((principal) => ({ principal }));
+}
+
+/** minApprovals of a stage that requires the VVs on the base; 1 otherwise. */
+function stageMin(base: Estate, stage: string): number {
+  const def = findStage(base, stage);
+  return def && def.approval === 'verfahrensverantwortliche' ? Math.max(1, def.minApprovals ?? 1) : 1;
+}
+
+/** Requirements only (no reviews): what plan reports. */
+export function approvalRequirements(params: RequirementsParams): ApprovalResult {
+  const { base, head, changes, today } = params;
+  const locale = params.locale ?? 'de';
+  const title = (stage: string) => stageTitle(base, head, stage);
+  const needs = new Map<string, Need>();
+
+  const add = (role: ApproverRole, verfahren: string | null, stage: string | null, min: number, causes: ApprovalCause[], files: readonly string[], emergency = false) => {
+    const key = `${role}\u0000${verfahren ?? ''}\u0000${stage ?? ''}`;
+    let need = needs.get(key);
+    if (!need) {
+      need = { role, verfahren, stage, min, causes: [], files: new Set(), emergency };
+      needs.set(key, need);
+    }
+    need.min = Math.max(need.min, min);
+    need.emergency ||= emergency;
+    for (const c of causes) if (!need.causes.some((x) => JSON.stringify(x) === JSON.stringify(c))) need.causes.push(c);
+    for (const f of files) need.files.add(f);
+  };
+  /** The Verfahren's VVs from the base; without a valid base verfahren.yaml the platform decides. */
+  const addVv = (verfahren: string, stage: string | null, min: number, cause: ApprovalCause, files: readonly string[], emergency = false) => {
+    if (vvSet(base, verfahren, today)) add('verfahrensverantwortliche', verfahren, stage, min, [cause], files, emergency);
+    else add('platform', verfahren, stage, min, [cause, { type: 'verfahren-not-in-base', verfahren }], files, emergency);
+  };
+
+  const created = new Set(changes.filter((c) => c.verfahren !== null && c.stage === null && c.kind === 'created').map((c) => c.verfahren!));
+  const deleted = new Set(changes.filter((c) => c.verfahren !== null && c.stage === null && c.kind === 'deleted').map((c) => c.verfahren!));
+  const platformFiles: string[] = [];
+  /** New or deleted Fachverfahren: their stage bookings are folded into one requirement. */
+  const folded = new Map<string, { stages: string[]; files: string[]; min: number }>();
+  const fold = (verfahren: string) => {
+    let f = folded.get(verfahren);
+    if (!f) folded.set(verfahren, (f = { stages: [], files: [], min: 1 }));
+    return f;
+  };
+
+  for (const change of changes) {
+    if (change.verfahren === null) {
+      platformFiles.push(...change.files);
+      continue;
+    }
+    const v = change.verfahren;
+    if (created.has(v) || deleted.has(v)) {
+      const f = fold(v);
+      f.files.push(...change.files);
+      if (change.stage !== null) {
+        f.stages.push(change.stage);
+        f.min = Math.max(f.min, stageMin(base, change.stage));
+      }
+      continue;
+    }
+    if (change.stage === null) {
+      // verfahren.yaml modified (or stray files in its directory): the VVs of the base.
+      addVv(v, null, 1, { type: 'verfahren-modified', verfahren: v, files: change.files.map((f) => f.slice(f.lastIndexOf('/') + 1)) }, change.files);
+      continue;
+    }
+    const stage = change.stage;
+    if (change.kind === 'deleted') {
+      const cause: ApprovalCause = { type: 'booking-deleted', verfahren: v, stage: title(stage) };
+      addVv(v, stage, stageMin(base, stage), cause, change.files);
+      add('platform', v, stage, 1, [cause, { type: 'deletion-platform' }], change.files);
+      continue;
+    }
+    const cause: ApprovalCause =
+      change.kind === 'created'
+        ? { type: 'booking-created', verfahren: v, stage: title(stage) }
+        : change.kind === 'promotion'
+          ? { type: 'promotion', verfahren: v, stage: title(stage), components: imageChanged(change) }
+          : { type: 'booking', verfahren: v, stage: title(stage), components: change.components.map((c) => c.name) };
+    const def = findStage(base, stage);
+    if (!def) {
+      // A stage the base does not define has no policy yet: the strictest reading applies.
+      const headMin = findStage(head, stage)?.minApprovals ?? 1;
+      addVv(v, stage, Math.max(1, headMin), cause, change.files);
+      add('platform', v, stage, 1, [cause, { type: 'stage-not-in-base', stage }], change.files);
+    } else if (def.approval === 'verfahrensverantwortliche') {
+      addVv(v, stage, stageMin(base, stage), cause, change.files);
+    }
+    // approval: none on the base → self-service; validation still applies.
+  }
+
+  for (const [v, f] of [...folded].sort(([a], [b]) => cmp(a, b))) {
+    const stages = orderStages(base, head, f.stages).map(title);
+    const files = [...new Set(f.files)];
+    if (created.has(v)) {
+      const tenant = head.verfahren.get(v)?.doc?.data.spec.tenant;
+      const tenantDoc = tenant === undefined ? undefined : base.tenants.get(tenant);
+      const cause: ApprovalCause = { type: 'verfahren-created', verfahren: v, tenant: tenant ?? '?', stages };
+      if (tenantDoc) add('tenant', v, null, f.min, [cause], files);
+      else add('platform', v, null, f.min, [cause, { type: 'tenant-not-in-base', tenant: tenant ?? '?' }], files);
+    } else {
+      const cause: ApprovalCause = { type: 'verfahren-deleted', verfahren: v, stages };
+      addVv(v, null, f.min, cause, files);
+      add('platform', v, null, 1, [cause, { type: 'deletion-platform' }], files);
+    }
+  }
+
+  const order = checkStageOrder({ base, head, changes, labels: params.labels });
+  if (order.emergency) {
+    const groups = new Map<string, { verfahren: string; stage: string; previous: string; components: string[]; files: string[] }>();
+    for (const x of stageOrderViolations({ base, head, changes })) {
+      const key = `${x.verfahren}\u0000${x.stage}`;
+      const g = groups.get(key) ?? { verfahren: x.verfahren, stage: x.stage, previous: x.previous, components: [], files: [] };
+      g.components.push(x.component);
+      g.files.push(x.file);
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+      const cause: ApprovalCause = { type: 'emergency', verfahren: g.verfahren, stage: title(g.stage), previous: title(g.previous), components: g.components };
+      addVv(g.verfahren, g.stage, stageMin(base, g.stage), cause, g.files, true);
+      add('platform', g.verfahren, g.stage, 1, [cause], g.files, true);
+    }
+  }
+
+  if (platformFiles.length > 0) {
+    const files = [...new Set(platformFiles)].sort(cmp);
+    add('platform', null, null, 1, [{ type: 'platform-files', files }], files);
+  }
+
+  const rank = stageRanker(base, head);
+  const requirements = [...needs.values()]
+    .sort(
+      (a, b) =>
+        (a.verfahren === null ? 0 : 1) - (b.verfahren === null ? 0 : 1) ||
+        cmp(a.verfahren ?? '', b.verfahren ?? '') ||
+        rank(a.stage) - rank(b.stage) ||
+        cmp(a.stage ?? '', b.stage ?? '') ||
+        ROLE_ORDER[a.role] - ROLE_ORDER[b.role],
+    )
+    .map((need): ApprovalRequirement => {
+      const set =
+        need.role === 'verfahrensverantwortliche'
+          ? vvSet(base, need.verfahren!, today)!
+          : need.role === 'tenant'
+            ? { approvers: principals(base.tenants.get(head.verfahren.get(need.verfahren!)?.doc?.data.spec.tenant ?? '')?.data.spec.approvers), expired: [] }
+            : { approvers: principals(base.platform?.data.spec.approvers), expired: [] };
+      const approvers = set.approvers.map((a) => a.principal);
+      return {
+        reason: approvalReason({ causes: need.causes, role: need.role, approvers: set.approvers, expired: set.expired, min: need.min }, locale),
+        verfahren: need.verfahren,
+        stage: need.stage,
+        approvers,
+        min: need.min,
+        approvedBy: [],
+        blockedBy: [],
+        role: need.role,
+        satisfied: false,
+        candidates: approvers,
+        notCounted: [],
+        expiredVertretung: set.expired,
+        emergency: need.emergency,
+        files: [...need.files].sort(cmp),
+        causes: need.causes,
+      };
+    });
+  return { satisfied: requirements.length === 0, requirements, emergency: order.emergency };
+}
+
+function imageChanged(change: Change): string[] {
+  return change.components.filter((c) => c.after && c.before?.image !== c.after.image).map((c) => c.name);
+}
+
+function stageRanker(base: Estate, head: Estate): (stage: string | null) => number {
+  const order = [...stageNames(base)];
+  for (const s of stageNames(head)) if (!order.includes(s)) order.push(s);
+  return (stage) => (stage === null ? -1 : order.indexOf(stage) === -1 ? order.length : order.indexOf(stage));
+}
+
+function orderStages(base: Estate, head: Estate, stages: readonly string[]): string[] {
+  const rank = stageRanker(base, head);
+  return [...new Set(stages)].sort((a, b) => rank(a) - rank(b) || cmp(a, b));
+}
+
+// ——— the decision ———
+
+const lower = (s: string) => s.toLowerCase();
+
+function isBot(user: { readonly login: string; readonly type?: string }): boolean {
+  return user.type === 'Bot' || lower(user.login).endsWith('[bot]');
+}
+
+function time(r: Review): number {
+  const t = r.submitted_at ? Date.parse(r.submitted_at) : Number.NaN;
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
+
+/** Per reviewer (lower-case login) the latest review that decides: COMMENTED and PENDING never do. */
+export function latestReviews(reviews: readonly Review[]): Map<string, { login: string; bot: boolean; state: string; commitId: string | null }> {
+  const ordered = reviews
+    .map((r, index) => ({ r, index }))
+    .filter(({ r }) => r.user !== null && r.state !== 'COMMENTED' && r.state !== 'PENDING')
+    .sort((a, b) => time(a.r) - time(b.r) || (a.r.id ?? Number.NEGATIVE_INFINITY) - (b.r.id ?? Number.NEGATIVE_INFINITY) || a.index - b.index);
+  const latest = new Map<string, { login: string; bot: boolean; state: string; commitId: string | null }>();
+  for (const { r } of ordered) {
+    const user = r.user!;
+    latest.set(lower(user.login), { login: user.login, bot: isBot(user), state: r.state, commitId: r.commit_id });
+  }
+  return latest;
+}
+
+export function decideApproval(params: GateParams): ApprovalResult {
+  const required = approvalRequirements(params);
+  const latest = latestReviews(params.reviews);
+  const headSha = lower(params.headSha);
+
+  // Four-eyes: whoever wrote or committed any part of the pull request cannot release it.
+  const excluded = new Map<string, NotCountedWhy>();
+  excluded.set(lower(params.author), 'pull-request-author');
+  for (const c of params.commits ?? []) {
+    if (c.author && !excluded.has(lower(c.author.login))) excluded.set(lower(c.author.login), 'commit-author');
+    if (c.committer && !excluded.has(lower(c.committer.login))) excluded.set(lower(c.committer.login), 'commit-committer');
+  }
+  const teams = new Map<string, Set<string>>();
+  for (const [team, members] of Object.entries(params.teams ?? {})) {
+    const key = lower(team.replace(/^@/, ''));
+    const set = teams.get(key) ?? new Set<string>();
+    for (const m of members) set.add(lower(m));
+    teams.set(key, set);
+  }
+  const matches = (principal: string, login: string) =>
+    principal.startsWith('@') ? (teams.get(lower(principal.slice(1)))?.has(login) ?? false) : lower(principal) === login;
+
+  const reviewers = [...latest.entries()].sort(([a], [b]) => cmp(a, b));
+  const requirements = required.requirements.map((req): ApprovalRequirement => {
+    const approvedBy: string[] = [];
+    const blockedBy: string[] = [];
+    const notCounted: { login: string; why: NotCountedWhy }[] = [];
+    const expired = new Set((req.expiredVertretung ?? []).map((e) => lower(e.login)));
+    for (const [key, review] of reviewers) {
+      const entitled = req.approvers.some((p) => matches(p, key));
+      if (!entitled) {
+        if (review.state === 'APPROVED' && expired.has(key)) notCounted.push({ login: review.login, why: 'vertretung-expired' });
+        continue;
+      }
+      if (review.bot) {
+        if (review.state === 'APPROVED') notCounted.push({ login: review.login, why: 'bot' });
+        continue;
+      }
+      // Changes requested stay in force until the same person reviews again, whatever the commit.
+      if (review.state === 'CHANGES_REQUESTED') {
+        blockedBy.push(review.login);
+        continue;
+      }
+      if (review.state !== 'APPROVED') continue; // DISMISSED cancels the earlier approval
+      const why = excluded.get(key);
+      if (why) notCounted.push({ login: review.login, why });
+      else if (review.commitId === null || lower(review.commitId) !== headSha) notCounted.push({ login: review.login, why: 'stale-commit' });
+      else approvedBy.push(review.login);
+    }
+    const satisfied = blockedBy.length === 0 && approvedBy.length >= req.min;
+    const done = new Set(approvedBy.map(lower));
+    const candidates = satisfied
+      ? []
+      : req.approvers.filter((p) => p.startsWith('@') || (!done.has(lower(p)) && !excluded.has(lower(p))));
+    return { ...req, approvedBy, blockedBy, satisfied, candidates, notCounted };
+  });
+  return { satisfied: requirements.every((r) => r.satisfied), requirements, emergency: required.emergency };
 }

@@ -168,12 +168,12 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     en: (p) => `${s(p, 'verfahren')} has Schutzbedarf sehr-hoch; Produktion must not run on the shared cluster ${s(p, 'cluster')}.`,
   },
   'stage-order': {
-    de: (p) => `Komponente „${s(p, 'component')}“: ${s(p, 'image')} muss zuerst ${s(p, 'previous')} durchlaufen, bevor es nach ${s(p, 'stage')} darf.`,
-    en: (p) => `Component "${s(p, 'component')}": ${s(p, 'image')} must pass ${s(p, 'previous')} before it may enter ${s(p, 'stage')}.`,
+    de: (p) => `${s(p, 'verfahren')}/${s(p, 'component')}: ${s(p, 'image')} läuft auf dem Basis-Branch nicht in ${s(p, 'previous')}; es muss zuerst ${s(p, 'previous')} durchlaufen, bevor es nach ${s(p, 'stage')} darf. Für eine Notfalländerung das Label „notfall“ setzen.`,
+    en: (p) => `${s(p, 'verfahren')}/${s(p, 'component')}: ${s(p, 'image')} does not run in ${s(p, 'previous')} on the base branch; it must pass ${s(p, 'previous')} before it may enter ${s(p, 'stage')}. For an emergency change (Notfalländerung) add the label "notfall".`,
   },
   'emergency-change': {
-    de: (p) => `Notfalländerung: Stage-Reihenfolge übersprungen (${s(p, 'component')} in ${s(p, 'stage')}); Freigabe durch Verfahrensverantwortliche und Plattform nötig.`,
-    en: (p) => `Notfalländerung (emergency change): stage order skipped (${s(p, 'component')} in ${s(p, 'stage')}); needs the Verfahrensverantwortliche and a platform approver.`,
+    de: (p) => `Notfalländerung: ${s(p, 'verfahren')}/${s(p, 'component')} kommt nach ${s(p, 'stage')}, ohne ${s(p, 'previous')} durchlaufen zu haben; Freigabe durch Verfahrensverantwortliche und Plattform nötig.`,
+    en: (p) => `Notfalländerung (emergency change): ${s(p, 'verfahren')}/${s(p, 'component')} enters ${s(p, 'stage')} without having passed ${s(p, 'previous')}; needs the Verfahrensverantwortliche and a platform approver.`,
   },
   'template-error': {
     de: (p) => `Template ${s(p, 'template')} konnte nicht angewendet werden: ${s(p, 'reason')}`,
