@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { sortDiagnostics } from '../../src/core/diagnostics.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
+import { validateEstate, validateSnapshot } from '../../src/core/validate.js';
+import { loadEstate } from '../../src/core/load.js';
+import { EstateBuilder } from '../helpers/estate.js';
+
+const repo = join(import.meta.dirname, '..', '..');
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'validate');
+
+/** Files under `dir`, repository-relative to `dir`. */
+function readTree(dir: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p).split('\\').join('/'), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The minimal estate with the files of a fixture case laid over it. */
+function fixtureCase(name: string) {
+  const files = EstateBuilder.minimal().files();
+  for (const [path, bytes] of readTree(join(fixtures, name))) files.set(path, bytes);
+  return validateSnapshot({ snapshot: snapshotOf(files as Map<string, Uint8Array>), today: '2026-06-01' }).diagnostics;
+}
+
+const brief = (ds: ReturnType<typeof fixtureCase>) => ds.map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}`);
+
+describe('the example estate in environments/', () => {
+  const files = new Map([...readTree(join(repo, 'environments'))].map(([p, b]) => [`environments/${p}`, b]));
+  const { estate, diagnostics } = validateSnapshot({ snapshot: snapshotOf(files), today: '2026-11-28' });
+
+  test('has no errors; bezirksamt-mitte is near its memory Kontingent', () => {
+    expect(brief(diagnostics)).toEqual(['warning kontingent-near-limit environments/verfahren/wohngeld/produktion.yaml:21']);
+    expect(diagnostics[0].params).toMatchObject({ tenant: 'bezirksamt-mitte', dimension: 'memory', limit: '68Gi', percent: 91 });
+  });
+
+  test('is the size the issue asks for: 3 tenants, 6 Fachverfahren, four stages', () => {
+    expect(estate.tenants.size).toBeGreaterThanOrEqual(3);
+    expect(estate.verfahren.size).toBeGreaterThanOrEqual(6);
+    expect(estate.platform?.data.spec.stages.map((s) => s.title)).toEqual(['Vorprüfung', 'Abnahme', 'Schulung', 'Produktion']);
+    const schutz = new Set([...estate.verfahren.values()].map((v) => v.doc?.data.spec.schutzbedarf));
+    expect(schutz).toEqual(new Set(['normal', 'hoch', 'sehr-hoch']));
+  });
+
+  test('every file points its editor at a schema that exists', () => {
+    for (const path of files.keys()) {
+      const first = new TextDecoder().decode(files.get(path)!).split('\n')[0];
+      const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+      expect(m, path).not.toBeNull();
+      expect(statSync(join(repo, path, '..', m![1])).isFile(), path).toBe(true);
+    }
+  });
+
+  test('inner stages never run a digest the stage before has not had (or been past)', () => {
+    const order = estate.platform!.data.spec.stages.map((s) => s.name);
+    for (const entry of estate.verfahren.values()) {
+      for (let i = 2; i < order.length; i++) {
+        const here = entry.bookings.get(order[i]);
+        const before = entry.bookings.get(order[i - 1]);
+        if (!here || !before) continue;
+        for (const c of here.data.spec.components) {
+          const prev = before.data.spec.components.find((p) => p.name === c.name);
+          // N-1 either runs the same image or a newer one (a different digest of the same repository)
+          expect(prev?.image.split('@')[0], `${entry.name}/${order[i]}/${c.name}`).toBe(c.image.split('@')[0]);
+        }
+      }
+    }
+  });
+});
+
+describe('fixture cases (the minimal estate plus the case’s files)', () => {
+  test('quota-exceeded-cpu: the error sits on the replicas of the largest contributor', () => {
+    const diagnostics = fixtureCase('quota-exceeded-cpu');
+    expect(brief(diagnostics)).toEqual(['error kontingent-exceeded environments/verfahren/demo/produktion.yaml:18']);
+    expect(diagnostics[0].params).toMatchObject({ dimension: 'cpu', after: '11', limit: '10' });
+  });
+
+  test('image-tag-in-abnahme: a tag and an external registry, each on its image line', () => {
+    expect(brief(fixtureCase('image-tag-in-abnahme'))).toEqual([
+      'error image-not-pinned environments/verfahren/demo/abnahme.yaml:11',
+      'error registry-not-allowed environments/verfahren/demo/abnahme.yaml:16',
+    ]);
+  });
+
+  test('duplicate-host-across-verfahren: a host belongs to one Fachverfahren per stage', () => {
+    expect(brief(fixtureCase('duplicate-host-across-verfahren'))).toEqual(['error duplicate-ingress-host environments/verfahren/demo/abnahme.yaml:14']);
+  });
+});
+
+describe('validateSnapshot', () => {
+  test('load and rule findings together, sorted', () => {
+    const b = EstateBuilder.minimal()
+      .file('tenants/Amt_2.yaml', 'x: 1\n')
+      .booking('demo', 'abnahme', (d) => {
+        d.spec.components[0].size = 'XXL';
+      });
+    const { diagnostics } = b.validate();
+    expect(diagnostics.map((d) => d.code)).toEqual(['invalid-path', 'unknown-size']);
+    expect(diagnostics).toEqual(sortDiagnostics(diagnostics));
+  });
+
+  test('an empty repository and one without a platform do not throw', () => {
+    expect(validateSnapshot({ snapshot: snapshotOf({}) }).diagnostics).toEqual([]);
+    const noPlatform = EstateBuilder.minimal().remove('platform.yaml');
+    expect(noPlatform.validate().diagnostics.map((d) => d.code)).toEqual(['platform-missing']);
+  });
+
+  test('validateEstate does not repeat load findings', () => {
+    const b = EstateBuilder.minimal().file('verfahren/demo/schulung.yaml', 'kind: [');
+    const estate = loadEstate({ snapshot: b.snapshot() }).value;
+    expect(validateEstate({ estate })).toEqual([]);
+  });
+});
