@@ -249,6 +249,8 @@ export function parseYaml(file: string, bytes: Uint8Array): ParsedYaml {
 
   try {
     const [value] = constructFromEvents(events, { source: text, filename: file, schema: CORE_SCHEMA, maxAliases: YAML_LIMITS.maxAliases });
+    // A document that is only `---` or `~` holds nothing either.
+    if (value === null || value === undefined) return fail(diagnostic('yaml-empty', { file, line: 1 }));
     return { value, lines, diagnostics: [] };
   } catch (error) {
     return fail(parseFailure(file, error, starts));
