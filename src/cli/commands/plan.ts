@@ -1,0 +1,34 @@
+/** `freigabe plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]`: what a pull request changes. */
+import { plan } from '../../core/plan.js';
+import { planToJson } from '../../report/json.js';
+import { formatPlanMarkdown } from '../../report/markdown.js';
+import { formatPlanText } from '../../report/text.js';
+import { COMMON_OPTIONS, SOURCE_OPTIONS, common, labels, parse, today, useColor, type CommandIO } from '../options.js';
+import { readSources, sources } from '../sources.js';
+import { UsageError } from '../errors.js';
+import { uiText } from '../../i18n/cli.js';
+
+export const PLAN_OPTIONS = { ...COMMON_OPTIONS, ...SOURCE_OPTIONS, 'max-chars': { type: 'string' } } as const;
+
+export function planCommand(argv: readonly string[], io: CommandIO, locale: 'de' | 'en'): number {
+  const values = parse(argv, PLAN_OPTIONS, locale);
+  const c = common(values, io);
+  const day = today(values.today, io, c.locale);
+  const { base, head } = sources(values, c.repo, io, c.locale);
+  // 1. read (I/O)
+  const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
+  // 2. plan (pure)
+  const result = plan({ base: baseSnapshot, head: headSnapshot, labels: labels(values.labels), today: day, locale: c.locale });
+  // 3. report (I/O)
+  if (c.format === 'json') io.stdout(`${JSON.stringify(planToJson(result, c.locale), null, 2)}\n`);
+  else if (c.format === 'markdown') {
+    // Default: the size of the pull-request comment, so the output can be pasted or posted as is.
+    const raw = values['max-chars'];
+    const maxChars = raw === undefined ? undefined : Number(raw);
+    if (maxChars !== undefined && (!Number.isSafeInteger(maxChars) || maxChars < 1000)) {
+      throw new UsageError(uiText(c.locale).cli.badValue('--max-chars', String(raw), '≥ 1000'));
+    }
+    io.stdout(formatPlanMarkdown(result, { locale: c.locale, ...(maxChars ? { maxChars } : {}) }));
+  } else io.stdout(formatPlanText(result, { locale: c.locale, color: useColor(c.format, io) }));
+  return result.ok ? 0 : 1;
+}

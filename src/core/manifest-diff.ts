@@ -1,0 +1,62 @@
+/**
+ * Unified diffs of rendered manifests, git style (`--- a/…`, `+++ b/…`, `@@` hunks), so a
+ * reviewer reads them like any other diff. Added and removed files are written directly: on
+ * a first rollout every file is new, and running a diff algorithm against '' for tens of
+ * thousands of files would dominate the plan's time.
+ */
+import { structuredPatch } from 'diff';
+
+export interface ManifestDiff {
+  /** '<stage>/<verfahren>/<file>.yaml' */
+  readonly path: string;
+  readonly status: 'added' | 'removed' | 'modified';
+  /** Unified diff text. */
+  readonly diff: string;
+}
+
+const CONTEXT_LINES = 3;
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function wholeFile(path: string, text: string, sign: '+' | '-'): string {
+  const lines = splitLines(text);
+  const header = sign === '+' ? `--- /dev/null\n+++ b/${path}\n` : `--- a/${path}\n+++ /dev/null\n`;
+  if (lines.length === 0) return header;
+  const range = sign === '+' ? `@@ -0,0 +1,${lines.length} @@` : `@@ -1,${lines.length} +0,0 @@`;
+  const noEol = text.endsWith('\n') ? '' : '\n\\ No newline at end of file';
+  return `${header}${range}\n${sign}${lines.join(`\n${sign}`)}${noEol}\n`;
+}
+
+function hunkRange(start: number, count: number): string {
+  // Unified diff convention (as jsdiff's formatPatch): an empty range names the line before it.
+  return `${count === 0 ? start - 1 : start},${count}`;
+}
+
+/** The diff of one file between two renders; undefined when the texts are equal. */
+export function diffManifest(path: string, before: string | undefined, after: string | undefined): ManifestDiff | undefined {
+  if (before === after) return undefined;
+  if (before === undefined) return { path, status: 'added', diff: wholeFile(path, after ?? '', '+') };
+  if (after === undefined) return { path, status: 'removed', diff: wholeFile(path, before, '-') };
+  const patch = structuredPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: CONTEXT_LINES });
+  let text = `--- a/${path}\n+++ b/${path}\n`;
+  for (const h of patch.hunks) {
+    text += `@@ -${hunkRange(h.oldStart, h.oldLines)} +${hunkRange(h.newStart, h.newLines)} @@\n${h.lines.join('\n')}\n`;
+  }
+  return { path, status: 'modified', diff: text };
+}
+
+/** Diffs of every path in either render, sorted by path; unchanged files are left out. */
+export function diffManifests(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ManifestDiff[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  const out: ManifestDiff[] = [];
+  for (const path of [...paths].sort()) {
+    const d = diffManifest(path, before.get(path), after.get(path));
+    if (d) out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+/**
+ * Plain-text reports for a terminal. Colour is a parameter, decided by the caller (the CLI
+ * colours only a TTY), so these functions stay pure.
+ */
+import { styleText } from 'node:util';
+import type { ApprovalResult } from '../core/approval.js';
+import type { Diagnostic, Severity } from '../core/diagnostics.js';
+import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
+import { uiText, type Locale, type UiText } from '../i18n/cli.js';
+import { findingMessage } from '../i18n/findings.js';
+import { changesByStage, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+
+export interface TextOptions {
+  readonly locale: Locale;
+  /** ANSI colours (only for a terminal). */
+  readonly color?: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+class Painter {
+  constructor(private readonly enabled: boolean) {}
+  paint(style: Style, text: string): string {
+    return this.enabled && text !== '' ? styleText(style, text) : text;
+  }
+}
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'blue' };
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string[] {
+  const width = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(width[i] + c.length - [...c].length) : c.padEnd(width[i] + c.length - [...c].length)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+const indent = (lines: readonly string[], by = '  '): string[] => lines.map((l) => (l === '' ? l : by + l));
+
+/** One line per finding, compiler style: `file:line: Fehler [code] message`. */
+export function formatFindingsText(findings: readonly Diagnostic[], options: TextOptions): string {
+  const t = uiText(options.locale);
+  const p = new Painter(options.color ?? false);
+  if (findings.length === 0) return `${t.noFindings}\n`;
+  const lines = findings.map(
+    (d) =>
+      `${p.paint('bold', `${d.file}:${d.line}`)}: ${p.paint(SEVERITY_STYLE[d.severity], t.severity[d.severity])} ${p.paint('dim', `[${d.code}]`)} ${findingMessage(d, options.locale)}`,
+  );
+  const c = severityCounts(findings);
+  lines.push(t.severityCounts(c.errors, c.warnings, c.infos));
+  return `${lines.join('\n')}\n`;
+}
+
+function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, p: Painter): string[] {
+  if (rows.length === 0) return [t.noKontingent];
+  const c = t.columns;
+  const stageTitle = (s: string | null): string => (s === null ? t.wholeKontingent : (stages.find((x) => x.name === s)?.title ?? s));
+  return table(
+    [c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta],
+    rows.map((r) => [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.before, r.after, deltaText(r.delta, p)]),
+    new Set([3, 4, 5, 6]),
+  );
+}
+
+function deltaText(delta: string, p: Painter): string {
+  if (/^0(\.0+)?$/.test(delta)) return delta;
+  return delta.startsWith('-') ? p.paint('green', delta) : p.paint('yellow', `+${delta}`);
+}
+
+function costLines(rows: readonly CostRow[], t: UiText, p: Painter): string[] {
+  if (rows.length === 0) return [t.noKontingent];
+  const c = t.columns;
+  return table(
+    [c.tenant, c.budget, c.before, c.after, c.delta],
+    rows.map((r) => [r.tenant, r.budget, r.before, r.after, deltaText(r.delta, p)]),
+    new Set([1, 2, 3, 4]),
+  );
+}
+
+function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p: Painter): string[] {
+  if (approval.requirements.length === 0) return [t.approvalNone];
+  const lines: string[] = decided ? [] : [t.approvalRequired];
+  for (const r of approval.requirements) {
+    const status = requirementStatus(r);
+    const mark = !decided
+      ? p.paint('yellow', '•')
+      : status === 'met'
+        ? p.paint('green', `✔ ${t.requirementMet}`)
+        : status === 'blocked'
+          ? p.paint('red', `✘ ${t.requirementBlocked}`)
+          : p.paint('red', `✘ ${t.requirementOpen}`);
+    lines.push(`${mark} ${r.reason}`);
+    lines.push(`    ${t.columns.approvers}: ${r.approvers.join(', ') || t.nobody} (${t.needs(r.min)})`);
+    if (decided) {
+      lines.push(`    ${t.approvedBy}: ${r.approvedBy.join(', ') || t.nobody}`);
+      if (r.blockedBy.length > 0) lines.push(`    ${t.blockedBy}: ${r.blockedBy.join(', ')}`);
+      if (status !== 'met') lines.push(`    ${t.couldApprove}: ${couldStillApprove(r).join(', ') || t.nobody}`);
+    }
+  }
+  if (decided) lines.push(approval.satisfied ? p.paint('green', t.approvalSatisfied) : p.paint('red', t.approvalMissing));
+  return lines;
+}
+
+function changeLines(plan: Plan, t: UiText, p: Painter): string[] {
+  if (plan.changes.length === 0) return [t.noChanges];
+  const lines: string[] = [];
+  for (const group of changesByStage(plan.changes, plan.stages, t)) {
+    lines.push(p.paint('bold', group.heading));
+    for (const c of group.changes) {
+      const subject = c.verfahren ?? c.files.join(', ');
+      lines.push(`  ${subject}: ${t.changeKind[c.kind]}`);
+      for (const k of c.components) lines.push(`    ${k.name}: ${componentChangeText(k, t)}`);
+    }
+  }
+  return lines;
+}
+
+function diffLines(manifests: readonly ManifestDiff[], t: UiText, p: Painter): string[] {
+  if (manifests.length === 0) return [t.noManifestChanges];
+  const count = (s: ManifestDiff['status']): number => manifests.filter((m) => m.status === s).length;
+  const lines = [t.manifestSummary(manifests.length, count('added'), count('removed'), count('modified')), ''];
+  for (const m of manifests) {
+    for (const l of m.diff.replace(/\n$/, '').split('\n')) {
+      if (l.startsWith('+++') || l.startsWith('---')) lines.push(p.paint('bold', l));
+      else if (l.startsWith('@@')) lines.push(p.paint('cyan', l));
+      else if (l.startsWith('+')) lines.push(p.paint('green', l));
+      else if (l.startsWith('-')) lines.push(p.paint('red', l));
+      else lines.push(l);
+    }
+  }
+  return lines;
+}
+
+function section(title: string, body: readonly string[], p: Painter): string[] {
+  return [p.paint(['bold', 'underline'], title), ...indent(body), ''];
+}
+
+/** `freigabe validate`: findings, Kontingent and cost of every tenant, verdict. */
+export function formatValidationText(v: Validation, options: TextOptions): string {
+  const t = uiText(options.locale);
+  const p = new Painter(options.color ?? false);
+  const lines = [
+    ...section(t.headings.findings, formatFindingsText(v.findings, options).trimEnd().split('\n'), p),
+    ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p), p),
+    ...section(t.headings.cost, costLines(v.cost, t, p), p),
+    v.ok ? p.paint('green', `✔ ${t.validationOk}`) : p.paint('red', `✘ ${t.validationFailed}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export interface PlanTextOptions extends TextOptions {
+  /** Print the unified diff of rendered manifests (default true); else only its summary. */
+  readonly diff?: boolean;
+  /** The approval was decided over reviews (gate), not only listed. */
+  readonly decided?: boolean;
+}
+
+/** `freigabe plan`: findings, changes per stage, approvals, Kontingent, cost, manifest diff, verdict. */
+export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
+  const t = uiText(options.locale);
+  const p = new Painter(options.color ?? false);
+  const manifests = diffLines(plan.manifests, t, p);
+  const lines = [
+    ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
+    ...section(t.headings.findings, formatFindingsText(plan.findings, options).trimEnd().split('\n'), p),
+    ...section(t.headings.changes, changeLines(plan, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
+    ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
+    ...section(t.headings.cost, costLines(plan.cost, t, p), p),
+    ...section(t.headings.manifests, options.diff === false ? manifests.slice(0, 1) : manifests, p),
+    plan.ok ? p.paint('green', `✔ ${t.planOk}`) : p.paint('red', `✘ ${t.planFailed}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `freigabe gate`: each requirement with who approved, who blocks and who could still approve. */
+export function formatGateText(plan: Plan, options: TextOptions): string {
+  const t = uiText(options.locale);
+  const p = new Painter(options.color ?? false);
+  const lines = [
+    ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
+    ...section(t.headings.changes, changeLines(plan, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, true, t, p), p),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
