@@ -99,7 +99,7 @@ export async function extractTarball(params: ExtractParams): Promise<ExtractResu
       entries += 1;
       unpacked += header.size ?? 0;
       if (over('maxEntries', entries) || over('maxUnpackedBytes', unpacked)) break;
-      const type = header.type ?? 'file';
+      const type: string = header.type ?? 'file';
       if (type === 'pax-global-header' || type === 'pax-header' || type === 'directory') {
         entry.resume();
         continue;

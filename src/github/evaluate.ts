@@ -1,0 +1,144 @@
+/**
+ * One evaluation of a pull request, as a numbered pipeline: fetch (I/O) → build (the pure
+ * core) → publish (I/O). The number of API calls does not depend on the size of the estate:
+ *
+ *   settings  0–1  (contents of .github/freigabe.yml, skipped when the base is the default branch)
+ *   snapshots 0–2  (one tarball per commit, cached by SHA)
+ *   reviews   1    commits 1   (paginated: more only for > 100 reviews or commits)
+ *   teams     1 per @org/team named in the requirements
+ *   comment   1 list + 0–1 create/update
+ *   checks    2    (+1 per further 50 annotations)
+ *   reviewers 0–1
+ *
+ * Errors are not caught here: the event handler (app.ts) is the only place that does.
+ */
+import type { Logger } from 'probot';
+import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
+import type { Snapshot } from '../core/snapshot.js';
+import type { Locale } from '../i18n/github.js';
+import { publishCheckRun } from './checks.js';
+import { upsertStickyComment } from './comment.js';
+import type { GitHubClient } from './github-client.js';
+import {
+  archiveTooLargePublication,
+  noEstateChangePublication,
+  plannedPublication,
+  settingsBrokenPublication,
+  type Publication,
+} from './publication.js';
+import type { PullRequestTarget } from './pull-request.js';
+import { requestReviewers } from './reviewers.js';
+import { listCommits, listReviews } from './reviews.js';
+import { readDefaultBranchSettings, settingsFromSnapshot, type SettingsResult } from './settings.js';
+import type { SnapshotCache } from './snapshot-cache.js';
+import { readSnapshot, scopeOf } from './snapshot-reader.js';
+import type { ArchiveLimits } from './tarball.js';
+import { resolveTeams, teamKey } from './teams.js';
+import { berlinDate } from './today.js';
+
+export interface EvaluationDeps {
+  readonly cache: SnapshotCache;
+  readonly limits: ArchiveLimits;
+  readonly now: () => Date;
+}
+
+export interface EvaluateParams {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly target: PullRequestTarget;
+  readonly deps: EvaluationDeps;
+}
+
+export type Outcome = 'planned' | 'no-estate-change' | 'settings-broken' | 'archive-too-large';
+
+export interface Evaluation {
+  readonly outcome: Outcome;
+  readonly publication: Publication;
+  readonly plan?: Plan;
+}
+
+export async function evaluatePullRequest(params: EvaluateParams): Promise<Evaluation> {
+  const evaluation = await build(params);
+  await publish({ ...params, publication: evaluation.publication });
+  params.log.info(
+    { pull: `${params.target.owner}/${params.target.repo}#${params.target.number}`, sha: params.target.headSha, outcome: evaluation.outcome },
+    'freigabe evaluated pull request',
+  );
+  return evaluation;
+}
+
+async function build(params: EvaluateParams): Promise<Evaluation> {
+  const { octokit, log, target, deps } = params;
+  const repoRef = { owner: target.owner, repo: target.repo };
+  const read = (sha: string, scope: readonly string[]) => readSnapshot({ octokit, ...repoRef, sha, scope, cache: deps.cache, limits: deps.limits });
+
+  // 1. settings of the default branch (from the base snapshot when the base is the default branch)
+  const baseIsDefault = target.baseRef === target.defaultBranch;
+  let settings: SettingsResult | undefined;
+  if (!baseIsDefault) settings = await readDefaultBranchSettings({ octokit, ...repoRef, defaultBranch: target.defaultBranch });
+
+  // 2. snapshots of base and head
+  const base = await read(target.baseSha, settings ? scopeOf(settings.settings) : []);
+  if (!base.ok) return archiveTooLarge(settings?.settings.locale ?? 'de', target.baseSha, base.exceeded);
+  settings ??= settingsFromSnapshot(base.snapshot);
+  const locale = settings.settings.locale;
+  if (settings.diagnostics.length > 0) {
+    return { outcome: 'settings-broken', publication: settingsBrokenPublication({ locale, defaultBranch: target.defaultBranch, diagnostics: settings.diagnostics }) };
+  }
+  const scope = scopeOf(settings.settings);
+  const head = await read(target.headSha, scope);
+  if (!head.ok) return archiveTooLarge(locale, target.headSha, head.exceeded);
+  if (head.problems.length === 0 && sameEstate(base.snapshot, head.snapshot, scope)) {
+    return { outcome: 'no-estate-change', publication: noEstateChangePublication({ locale, root: settings.settings.root, headSha: target.headSha }) };
+  }
+
+  // 3. review state
+  const [reviews, commits] = await Promise.all([listReviews({ octokit, ...repoRef, number: target.number }), listCommits({ octokit, ...repoRef, number: target.number })]);
+
+  // 4. the plan (pure core); team memberships only if the requirements name teams
+  const review: PlanReview = { author: target.author, headSha: target.headSha, reviews, commits, teams: {} };
+  const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(deps.now()), locale };
+  let plan = planPullRequest({ ...input, review });
+  const principals = plan.approval.requirements.flatMap((r) => r.approvers);
+  if (principals.some((p) => teamKey(p) !== undefined)) {
+    const teams = await resolveTeams({ octokit, log, principals });
+    plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams }, manifests: false }).approval };
+  }
+  return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems }) };
+}
+
+function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {
+  return { outcome: 'archive-too-large', publication: archiveTooLargePublication({ locale, sha, exceeded }) };
+}
+
+/** Equal files under the estate root, the templates directory and the settings file. */
+function sameEstate(base: Snapshot, head: Snapshot, scope: readonly string[]): boolean {
+  const relevant = (s: Snapshot) => [...s.files.keys()].filter((p) => p.startsWith('.github/freigabe.') || scope.some((prefix) => p.startsWith(prefix))).sort();
+  const a = relevant(base);
+  const b = relevant(head);
+  if (a.length !== b.length || a.some((p, i) => p !== b[i])) return false;
+  return a.every((p) => Buffer.from(base.files.get(p)!).equals(head.files.get(p)!));
+}
+
+export interface PublishParams {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly target: PullRequestTarget;
+  readonly publication: Publication;
+}
+
+/** 5. comment, check runs, review requests. */
+export async function publish(params: PublishParams): Promise<void> {
+  const { octokit, log, target, publication } = params;
+  const repoRef = { owner: target.owner, repo: target.repo };
+  let commentUrl: string | undefined;
+  if (publication.comment) {
+    commentUrl = await upsertStickyComment({ octokit, ...repoRef, number: target.number, body: publication.comment.body, create: publication.comment.create });
+  }
+  const detailsUrl = commentUrl ?? target.htmlUrl;
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: publication.validation });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, ...(detailsUrl ? { detailsUrl } : {}) } });
+  if (publication.reviewRequest) {
+    await requestReviewers({ octokit, log, ...repoRef, number: target.number, request: publication.reviewRequest });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * What freigabe publishes on a pull request, built from an evaluation's outcome without any
+ * I/O: the two check runs, the sticky comment's body (or none), and whom to ask for review.
+ */
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Plan } from '../core/plan.js';
+import { findingMessage } from '../i18n/findings.js';
+import { githubText, INTERNAL_ERROR, type Locale } from '../i18n/github.js';
+import { formatApprovalMarkdown, formatFindingsMarkdown, formatPlanMarkdown } from '../report/markdown.js';
+import { annotationOf, APPROVAL_CHECK, clip, VALIDATION_CHECK, type Annotation, type CheckRunContent } from './checks.js';
+import { COMMENT_MARKER, COMMENT_MAX_CHARS } from './comment.js';
+import type { PullRequestTarget } from './pull-request.js';
+import { reviewRequest, type ReviewRequest } from './reviewers.js';
+import type { ArchiveProblem, LimitExceeded } from './tarball.js';
+
+export interface Publication {
+  readonly validation: CheckRunContent;
+  readonly approval: CheckRunContent;
+  /** Sticky comment body without marker; `createComment` false: only update an existing one. */
+  readonly comment?: { readonly body: string; readonly create: boolean };
+  readonly reviewRequest?: ReviewRequest;
+}
+
+/** Summaries are capped below GitHub's 65,535 characters, with room for a heading. */
+const SUMMARY_CHARS = 60_000;
+
+export interface PlannedParams {
+  readonly plan: Plan;
+  readonly locale: Locale;
+  readonly target: PullRequestTarget;
+  readonly archiveProblems: readonly ArchiveProblem[];
+}
+
+export function plannedPublication(params: PlannedParams): Publication {
+  const { plan, locale, target } = params;
+  const t = githubText(locale);
+  const problemAnnotations: Annotation[] = params.archiveProblems.map((p) => ({
+    path: p.path,
+    start_line: 1,
+    end_line: 1,
+    annotation_level: 'failure',
+    message: t.archiveProblem(p.reason),
+    title: `archive-${p.reason}`,
+  }));
+  const errors = plan.findings.filter((d) => d.severity === 'error').length + problemAnnotations.length;
+  const warnings = plan.findings.filter((d) => d.severity === 'warning').length;
+  const problemLines = problemAnnotations.map((a) => `- \`${a.path}\`: ${a.message}`).join('\n');
+  const validation: CheckRunContent = {
+    name: VALIDATION_CHECK,
+    conclusion: errors > 0 ? 'failure' : 'success',
+    title: t.validationTitle(errors, warnings),
+    summary: (problemLines ? `${problemLines}\n\n` : '') + formatFindingsMarkdown(plan.findings, { locale, maxChars: SUMMARY_CHARS }),
+    annotations: [...problemAnnotations, ...plan.findings.map((d) => annotationOf(d, locale))],
+  };
+
+  const open = plan.approval.requirements.filter((r) => !(r.satisfied ?? (r.approvedBy.length >= r.min && r.blockedBy.length === 0))).length;
+  const approval: CheckRunContent = {
+    name: APPROVAL_CHECK,
+    // action_required: not a defect of the change, a step someone still has to take.
+    conclusion: plan.approval.satisfied ? 'success' : 'action_required',
+    title: plan.approval.satisfied
+      ? plan.approval.requirements.length === 0
+        ? t.approvalNoneTitle
+        : t.approvalSatisfiedTitle
+      : t.approvalMissingTitle(Math.max(open, 1)),
+    summary: formatApprovalMarkdown(plan.approval, { locale, decided: true, maxChars: SUMMARY_CHARS }),
+  };
+
+  const footer = `\n\n${t.commentFooter(target.headSha)}`;
+  const body = formatPlanMarkdown(plan, { locale, decided: true, maxChars: COMMENT_MAX_CHARS - COMMENT_MARKER.length - footer.length - 16 }) + footer;
+  return {
+    validation,
+    approval,
+    comment: { body, create: true },
+    reviewRequest: reviewRequest({
+      owner: target.owner,
+      author: target.author,
+      approval: plan.approval,
+      requestedUsers: target.requestedUsers,
+      requestedTeams: target.requestedTeams,
+    }),
+  };
+}
+
+/** Nothing under the estate root, templates or settings changed. */
+export function noEstateChangePublication(params: { locale: Locale; root: string; headSha: string }): Publication {
+  const t = githubText(params.locale);
+  const check = (name: CheckRunContent['name']): CheckRunContent => ({
+    name,
+    conclusion: 'success',
+    title: t.noEstateChangeTitle,
+    summary: t.noEstateChangeSummary(params.root),
+  });
+  return {
+    validation: check(VALIDATION_CHECK),
+    approval: check(APPROVAL_CHECK),
+    // An earlier push may have touched the estate: its comment must not keep saying so.
+    comment: { body: t.commentNoEstateChange(params.headSha, params.root), create: false },
+  };
+}
+
+/** The default branch's settings are broken: nothing can be evaluated until they are fixed. */
+export function settingsBrokenPublication(params: { locale: Locale; defaultBranch: string; diagnostics: readonly Diagnostic[] }): Publication {
+  const t = githubText(params.locale);
+  const lines = params.diagnostics.map((d) => `- \`${d.file}:${d.line}\` ${findingMessage(d, params.locale)}`).join('\n');
+  const summary = clip(`${t.settingsBrokenSummary(params.defaultBranch)}\n\n${lines}`, SUMMARY_CHARS);
+  const annotations = params.diagnostics.map((d) => annotationOf(d, params.locale));
+  return {
+    validation: { name: VALIDATION_CHECK, conclusion: 'failure', title: t.settingsBrokenTitle, summary, annotations },
+    approval: { name: APPROVAL_CHECK, conclusion: 'failure', title: t.settingsBrokenTitle, summary },
+  };
+}
+
+export function archiveTooLargePublication(params: { locale: Locale; sha: string; exceeded: LimitExceeded }): Publication {
+  const t = githubText(params.locale);
+  const summary = t.archiveTooLargeSummary(params.sha, params.exceeded);
+  return {
+    validation: { name: VALIDATION_CHECK, conclusion: 'failure', title: t.archiveTooLargeTitle, summary },
+    approval: { name: APPROVAL_CHECK, conclusion: 'failure', title: t.archiveTooLargeTitle, summary },
+  };
+}
+
+export function internalErrorPublication(): Publication {
+  const check = (name: CheckRunContent['name']): CheckRunContent => ({ name, conclusion: 'failure', title: INTERNAL_ERROR.title, summary: INTERNAL_ERROR.summary });
+  return { validation: check(VALIDATION_CHECK), approval: check(APPROVAL_CHECK) };
+}

@@ -1,0 +1,14 @@
+/**
+ * The Probot app: `probot run ./dist/src/index.js`, or `npm start` (src/start.ts).
+ * Everything it does is wired in src/github/app.ts; this file only binds the operator's
+ * environment.
+ */
+import type { ApplicationFunction } from 'probot';
+import { freigabeApp } from './github/app.js';
+import { optionsFromEnv } from './github/options.js';
+
+export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
+export type { FreigabeAppOptions } from './github/app.js';
+
+const app: ApplicationFunction = (probot) => freigabeApp(optionsFromEnv(process.env))(probot);
+export default app;
