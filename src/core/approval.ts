@@ -231,9 +231,10 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
     if (created.has(v)) {
       const tenant = head.verfahren.get(v)?.doc?.data.spec.tenant;
       const tenantDoc = tenant === undefined ? undefined : base.tenants.get(tenant);
-      const cause: ApprovalCause = { type: 'verfahren-created', verfahren: v, tenant: tenant ?? '?', stages };
+      const cause: ApprovalCause = { type: 'verfahren-created', verfahren: v, tenant: tenant ?? '', stages };
       if (tenantDoc) add('tenant', v, null, f.min, [cause], files);
-      else add('platform', v, null, f.min, [cause, { type: 'tenant-not-in-base', tenant: tenant ?? '?' }], files);
+      else if (tenant === undefined) add('platform', v, null, f.min, [cause, { type: 'tenant-unreadable', verfahren: v }], files);
+      else add('platform', v, null, f.min, [cause, { type: 'tenant-not-in-base', tenant }], files);
     } else {
       const cause: ApprovalCause = { type: 'verfahren-deleted', verfahren: v, stages };
       addVv(v, null, f.min, cause, files);

@@ -20,6 +20,7 @@ export type ApprovalCause =
   | { readonly type: 'deletion-platform' }
   | { readonly type: 'stage-not-in-base'; readonly stage: string }
   | { readonly type: 'tenant-not-in-base'; readonly tenant: string }
+  | { readonly type: 'tenant-unreadable'; readonly verfahren: string }
   | { readonly type: 'verfahren-not-in-base'; readonly verfahren: string };
 
 export type ApproverRole = 'verfahrensverantwortliche' | 'tenant' | 'platform';
@@ -71,7 +72,7 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
       case 'booking-deleted':
         return `die Buchung von ${c.verfahren} in ${c.stage} wird gelöscht`;
       case 'verfahren-created':
-        return `neues Fachverfahren ${c.verfahren} für den Mandanten ${c.tenant}${c.stages.length > 0 ? ` (Buchungen: ${list(c.stages, 'de')})` : ''}`;
+        return `neues Fachverfahren ${c.verfahren}${c.tenant ? ` für den Mandanten ${c.tenant}` : ''}${c.stages.length > 0 ? ` (Buchungen: ${list(c.stages, 'de')})` : ''}`;
       case 'verfahren-modified':
         return `${list(c.files, 'de')} von ${c.verfahren} wird geändert`;
       case 'verfahren-deleted':
@@ -86,6 +87,8 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
         return `Stage ${c.stage} ist auf dem Basis-Branch nicht definiert, daher zusätzlich die Plattform`;
       case 'tenant-not-in-base':
         return `Mandant ${c.tenant} existiert auf dem Basis-Branch nicht, daher die Plattform`;
+      case 'tenant-unreadable':
+        return `die verfahren.yaml von ${c.verfahren} ist ungültig und nennt keinen lesbaren Mandanten, daher die Plattform`;
       case 'verfahren-not-in-base':
         return `auf dem Basis-Branch gibt es keine gültige verfahren.yaml von ${c.verfahren} (keine Verfahrensverantwortlichen), daher die Plattform`;
     }
@@ -103,7 +106,7 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
       case 'booking-deleted':
         return `the booking of ${c.verfahren} in ${c.stage} is deleted`;
       case 'verfahren-created':
-        return `new Fachverfahren ${c.verfahren} for tenant ${c.tenant}${c.stages.length > 0 ? ` (bookings: ${list(c.stages, 'en')})` : ''}`;
+        return `new Fachverfahren ${c.verfahren}${c.tenant ? ` for tenant ${c.tenant}` : ''}${c.stages.length > 0 ? ` (bookings: ${list(c.stages, 'en')})` : ''}`;
       case 'verfahren-modified':
         return `${list(c.files, 'en')} of ${c.verfahren} is changed`;
       case 'verfahren-deleted':
@@ -118,6 +121,8 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
         return `stage ${c.stage} is not defined on the base branch, so a platform approver is needed too`;
       case 'tenant-not-in-base':
         return `tenant ${c.tenant} does not exist on the base branch, so a platform approver decides`;
+      case 'tenant-unreadable':
+        return `the verfahren.yaml of ${c.verfahren} is invalid and names no readable tenant, so a platform approver decides`;
       case 'verfahren-not-in-base':
         return `the base branch has no valid verfahren.yaml of ${c.verfahren} (no Verfahrensverantwortliche), so a platform approver decides`;
     }

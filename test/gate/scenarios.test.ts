@@ -148,6 +148,15 @@ describe('which review counts', () => {
     expect(released.req('wohngeld', 'produktion').approvedBy).toEqual(['a-nowak', 'm-schulz']);
   });
 
+  test('a PENDING review and a review by a deleted account (user null) are ignored', () => {
+    const t = reviews().approve('m-schulz');
+    // Placed after the approval, so it would replace it if PENDING were taken as a decision.
+    const pending = { ...t.reviews[0], id: 9_999_999_999, state: 'PENDING', submitted_at: '2026-05-14T23:59:00Z' } as Review;
+    const ghost = { ...t.reviews[0], id: 2, user: null } as Review;
+    const o = runGate({ head: PROMOTE_PRODUKTION, author: 'j-becker', reviews: [...t.reviews, pending, ghost] });
+    expect(o.req('wohngeld', 'produktion')).toMatchObject({ approvedBy: ['m-schulz'], blockedBy: [], satisfied: true });
+  });
+
   test('changes requested by someone who is not a required approver do not block', () => {
     const o = runGate({ head: PROMOTE_PRODUKTION, author: 'j-becker', reviews: reviews().approve('m-schulz').requestChanges('r-weber') });
     expect(o.decision.satisfied).toBe(true);
@@ -276,6 +285,17 @@ describe('the policy is read from the base', () => {
     expect(r.reason).toBe(
       'Neues Fachverfahren hundesteuer für den Mandanten bezirksamt-spandau (Buchungen: Vorprüfung); Mandant bezirksamt-spandau existiert auf dem Basis-Branch nicht, daher die Plattform — Plattform-Freigabe durch @itdz/plattform',
     );
+  });
+
+  test('a new Fachverfahren whose verfahren.yaml names no readable tenant — the platform decides', () => {
+    const o = runGate({
+      head: { [`${H}/verfahren.yaml`]: NEW_VERFAHREN.replace('  tenant: bezirksamt-mitte\n', ''), [`${H}/vorpruefung.yaml`]: NEW_BOOKING },
+      author: 'j-becker',
+      reviews: reviews().approve('s-wagner'),
+    });
+    expect(o.decision.satisfied).toBe(false);
+    expect(o.req('hundesteuer', null)).toMatchObject({ role: 'platform', approvers: ['@itdz/plattform'] });
+    expect(o.req('hundesteuer', null).reason).toContain('nennt keinen lesbaren Mandanten');
   });
 
   test('`approval: none` set for Produktion in platform.yaml by the pull request — still needs the VVs (base policy) and the platform', () => {
