@@ -1,10 +1,25 @@
 /**
  * Rendering: estate → Kubernetes manifests per stage and Fachverfahren, through our own strict
  * Handlebars instance with YAML-safe helpers; every document parsed back and validated.
- * OWNER: render work (issue 2). Stub: signatures are fixed, the body is to be written.
+ *
+ * Layout of one stage (the content of its rendered branch, see CONTRACTS.md):
+ *   <stage>/kustomization.yaml              lists every Fachverfahren directory (Flux applies it)
+ *   <stage>/<verfahren>/kustomization.yaml  lists the files beside it; `kubectl kustomize` builds it
+ *   <stage>/<verfahren>/<kind>-<name>.yaml  one object per file
+ *   <stage>/_bootstrap/*.yaml               Argo CD ApplicationSet, Flux GitRepository + Kustomization
+ *
+ * Each template renders exactly one object. Its text is parsed back, the object checked against
+ * the allow-list of kinds and the Kubernetes schema of its kind, and written in canonical form
+ * (sorted keys), so the output depends on nothing but the estate. A directory is written whole or
+ * not at all: when any of its objects fails, the directory is left out and a Diagnostic says why.
  */
-import type { Diagnostic } from './diagnostics.js';
-import type { Estate } from './model.js';
+import { diagnostic, type Diagnostic, type FindingCode, type DiagnosticParams } from './diagnostics.js';
+import type { Estate, Stage } from './model.js';
+import { builtinTemplates } from './generated/builtin-templates.js';
+import { compileTemplate, runTemplate, TemplateError, type CompiledTemplate } from './render-templates.js';
+import { directoryModel, estateFacts, stageModel, type ComponentModel, type DirectoryModel } from './render-model.js';
+import { emitYaml, parseManifests } from './yaml-safe.js';
+import { BOOTSTRAP_KINDS, WORKLOAD_KINDS, checkObject, type ObjectScope } from './k8s-validate.js';
 
 export interface RenderParams {
   readonly estate: Estate;
@@ -22,6 +37,251 @@ export interface RenderResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function renderEstate(_params: RenderParams): RenderResult {
-  return { files: new Map(), diagnostics: [] };
+/** Used when neither the caller nor the settings name the repository of the rendered branches. */
+export const PLACEHOLDER_REPO_URL = 'https://git.example.invalid/CHANGE-ME/rendered-manifests.git';
+export const BOOTSTRAP_DIR = '_bootstrap';
+export const ARGOCD_NAMESPACE = 'argocd';
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** Templates rendered once per Fachverfahren and stage, and which of them a component needs. */
+const DIRECTORY_TEMPLATES = [
+  'namespace.yaml.hbs',
+  'resourcequota.yaml.hbs',
+  'limitrange.yaml.hbs',
+  'networkpolicy-default-deny.yaml.hbs',
+  'networkpolicy-allow-ingress.yaml.hbs',
+  'serviceaccount.yaml.hbs',
+] as const;
+const COMPONENT_TEMPLATES = ['workload.yaml.hbs', 'service.yaml.hbs', 'ingress.yaml.hbs', 'poddisruptionbudget.yaml.hbs'] as const;
+const BOOTSTRAP_TEMPLATES = ['argocd-applicationset.yaml.hbs', 'flux-gitrepository.yaml.hbs', 'flux-kustomization.yaml.hbs'] as const;
+
+function wantsDirectoryTemplate(name: (typeof DIRECTORY_TEMPLATES)[number], model: DirectoryModel): boolean {
+  return name !== 'networkpolicy-allow-ingress.yaml.hbs' || model.network.components.length > 0;
+}
+
+function wantsComponentTemplate(name: (typeof COMPONENT_TEMPLATES)[number], c: ComponentModel): boolean {
+  switch (name) {
+    case 'workload.yaml.hbs':
+      return true;
+    case 'service.yaml.hbs':
+      return c.port !== null;
+    case 'ingress.yaml.hbs':
+      return c.ingress !== null;
+    case 'poddisruptionbudget.yaml.hbs':
+      return c.replicas > 1;
+  }
+}
+
+interface Template {
+  readonly name: string;
+  /** The file findings about this template point at. */
+  readonly file: string;
+  readonly override: boolean;
+  readonly compiled: CompiledTemplate | TemplateError;
+}
+
+/** Collects diagnostics once each: a broken template fails the same way in every directory. */
+class Findings {
+  readonly list: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+  add(code: FindingCode, file: string, line: number, params: DiagnosticParams, path?: string): void {
+    const d = diagnostic(code, { file, line, params, ...(path !== undefined ? { path } : {}) });
+    const key = JSON.stringify([d.code, d.file, d.line, d.path, d.params]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(d);
+  }
+}
+
+interface Origin {
+  /** Booking file and line of the component, for findings caused by booking data. */
+  readonly file: string;
+  readonly line: number;
+  readonly path?: string;
+}
+
+/** Renders one template to one validated object, or records why not. */
+function renderObject(template: Template, context: object, scope: ObjectScope, origin: Origin, findings: Findings): Record<string, unknown> | undefined {
+  if (template.compiled instanceof TemplateError) {
+    findings.add('template-error', template.file, template.compiled.line, { template: template.name, reason: template.compiled.message });
+    return undefined;
+  }
+  const text = runTemplate(template.compiled, context);
+  if (text instanceof TemplateError) {
+    findings.add('template-error', template.file, text.line, { template: template.name, reason: text.message });
+    return undefined;
+  }
+  const parsed = parseManifests(text);
+  if (parsed.documents === undefined) {
+    findings.add('template-error', template.file, 1, { template: template.name, reason: `output is not YAML: ${(parsed.error ?? '').split('\n')[0]}` });
+    return undefined;
+  }
+  if (parsed.documents.length !== 1) {
+    findings.add('template-error', template.file, 1, { template: template.name, reason: `emits ${parsed.documents.length} documents; a template renders exactly one object` });
+    return undefined;
+  }
+  const doc = parsed.documents[0];
+  const problem = checkObject(doc, scope);
+  if (problem) {
+    // An override is the platform's responsibility; a built-in template only fails on booking data.
+    const where = template.override ? { file: template.file, line: 1, path: undefined } : origin;
+    const { code, ...params } = problem;
+    findings.add(code, where.file, where.line, { ...params, template: template.name }, where.path);
+    return undefined;
+  }
+  return doc as Record<string, unknown>;
+}
+
+function objectFileName(obj: Record<string, unknown>): string {
+  const name = (obj.metadata as { name: string }).name;
+  return `${String(obj.kind).toLowerCase()}-${name}.yaml`;
+}
+
+function kustomization(resources: readonly string[]): string {
+  return emitYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() });
+}
+
+interface BootstrapModel {
+  readonly stage: DirectoryModel['stage'];
+  readonly bootstrap: {
+    readonly name: string;
+    readonly repoURL: string;
+    readonly revision: string;
+    readonly directories: string;
+    readonly excludeDirectory: string;
+    readonly argoNamespace: string;
+    readonly fluxNamespace: string;
+    readonly argo: { readonly applicationName: string; readonly namespace: string; readonly verfahren: string; readonly path: string; readonly project: string };
+    readonly flux: { readonly path: string };
+  };
+}
+
+function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefined): BootstrapModel {
+  const { branchPrefix, repository } = estate.settings.output;
+  // A deploy repository holds every stage as a directory on its default branch; otherwise each
+  // stage is the root of its own branch.
+  const dir = repository ? `${stage.name}/` : '';
+  return {
+    stage: stageModel(stage),
+    bootstrap: {
+      name: `freigabe-${stage.name}`,
+      repoURL: repoURL ?? (repository ? `https://github.com/${repository}.git` : PLACEHOLDER_REPO_URL),
+      revision: repository ? 'main' : `${branchPrefix}${stage.name}`,
+      directories: `${dir}*`,
+      excludeDirectory: `${dir}${BOOTSTRAP_DIR}`,
+      argoNamespace: ARGOCD_NAMESPACE,
+      fluxNamespace: FLUX_NAMESPACE,
+      // Go templates evaluated by the ApplicationSet controller, per generated directory.
+      argo: {
+        applicationName: `{{.path.basename}}-${stage.name}`,
+        namespace: `{{.path.basename}}-${stage.name}`,
+        verfahren: '{{.path.basename}}',
+        path: '{{.path.path}}',
+        project: 'default',
+      },
+      flux: { path: `./${dir}` },
+    },
+  };
+}
+
+export function renderEstate(params: RenderParams): RenderResult {
+  const { estate } = params;
+  const findings = new Findings();
+  const files = new Map<string, string>();
+  const platform = estate.platform?.data;
+  if (!platform) return { files, diagnostics: [] };
+
+  const templates = new Map<string, Template>();
+  const template = (name: string): Template => {
+    let t = templates.get(name);
+    if (!t) {
+      const override = estate.templates.get(name);
+      const text = override?.text ?? builtinTemplates[name];
+      if (text === undefined) throw new Error(`freigabe bug: no built-in template ${name} (run npm run generate)`);
+      t = { name, file: override?.file ?? `templates/${name}`, override: override !== undefined, compiled: compileTemplate(text) };
+      templates.set(name, t);
+    }
+    return t;
+  };
+
+  const facts = estateFacts(estate);
+  const wanted = params.stages ? new Set(params.stages) : undefined;
+  const stages = platform.spec.stages.filter((s) => !wanted || wanted.has(s.name));
+  const verfahren = [...estate.verfahren.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  for (const stage of stages) {
+    const rendered: string[] = [];
+    for (const entry of verfahren) {
+      const doc = entry.doc;
+      const booking = entry.bookings.get(stage.name);
+      if (!doc || !booking) continue;
+      const outcome = directoryModel({ facts, verfahren: doc, booking, stage });
+      if (!outcome.ok) {
+        if (outcome.problem) {
+          findings.add('render-invalid-object', booking.file, booking.lines.lineOf(outcome.problem.path), { kind: 'Namespace', name: entry.name, reason: outcome.problem.reason }, outcome.problem.path);
+        }
+        continue;
+      }
+      if (params.verfahren && !params.verfahren.has(entry.name)) {
+        // Not rendered this time, but still part of the stage.
+        rendered.push(entry.name);
+        continue;
+      }
+      const dir = renderDirectory(outcome.model, booking.file, booking.lines.lineOf.bind(booking.lines), template, findings);
+      if (!dir) continue;
+      rendered.push(entry.name);
+      for (const [file, text] of dir) files.set(`${stage.name}/${entry.name}/${file}`, text);
+    }
+    files.set(`${stage.name}/kustomization.yaml`, kustomization(rendered));
+
+    const bootstrap = bootstrapModel(estate, stage, params.repoURL);
+    for (const name of BOOTSTRAP_TEMPLATES) {
+      const t = template(name);
+      const obj = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: 1 }, findings);
+      if (obj) files.set(`${stage.name}/${BOOTSTRAP_DIR}/${name.replace(/\.hbs$/, '')}`, emitYaml(obj));
+    }
+  }
+
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, diagnostics: findings.list };
+}
+
+function renderDirectory(
+  model: DirectoryModel,
+  bookingFile: string,
+  lineOf: (pointer: string) => number,
+  template: (name: string) => Template,
+  findings: Findings,
+): Map<string, string> | undefined {
+  const scope: ObjectScope = { kinds: WORKLOAD_KINDS, namespace: model.namespace };
+  const out = new Map<string, string>();
+  let failed = false;
+  const add = (obj: Record<string, unknown> | undefined, origin: Origin) => {
+    if (!obj) {
+      failed = true;
+      return;
+    }
+    const file = objectFileName(obj);
+    if (out.has(file) || file === 'kustomization.yaml') {
+      findings.add('render-invalid-object', origin.file, origin.line, { kind: String(obj.kind), name: (obj.metadata as { name: string }).name, reason: 'rendered twice in one namespace' }, origin.path);
+      failed = true;
+      return;
+    }
+    out.set(file, emitYaml(obj));
+  };
+  const bookingOrigin: Origin = { file: bookingFile, line: 1 };
+  for (const name of DIRECTORY_TEMPLATES) {
+    if (wantsDirectoryTemplate(name, model)) add(renderObject(template(name), model, scope, bookingOrigin, findings), bookingOrigin);
+  }
+  for (const component of model.components) {
+    const path = `/spec/components/${component.index}`;
+    const origin: Origin = { file: bookingFile, line: lineOf(path), path };
+    const context = { ...model, component };
+    for (const name of COMPONENT_TEMPLATES) {
+      if (wantsComponentTemplate(name, component)) add(renderObject(template(name), context, scope, origin, findings), origin);
+    }
+  }
+  if (failed) return undefined;
+  out.set('kustomization.yaml', kustomization([...out.keys()]));
+  return out;
 }
