@@ -174,7 +174,7 @@ export function computeChanges(params: ChangesParams): Change[] {
     if (sameBytes(bf ? base.files.get(bf) : undefined, hf ? head.files.get(hf) : undefined)) continue;
     changes.push({ verfahren: null, stage: null, kind: 'settings', components: [], files: unique([bf, hf]) });
   }
-  if (canonicalJson(base.settings) !== canonicalJson(head.settings)) {
+  if (canonicalJson(base.settings) !== canonicalJson(head.settings) || !sameBytes(base.settingsFile, head.settingsFile)) {
     changes.push({ verfahren: null, stage: null, kind: 'settings', components: [], files: [SETTINGS_PATH] });
   }
 

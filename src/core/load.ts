@@ -260,6 +260,15 @@ export function loadEstate(params: LoadParams): LoadResult<Estate> {
     }
   }
 
-  const estate: Estate = { settings, platform, tenants, verfahren: verfahren as Map<string, VerfahrenEntry>, templates, files };
+  const settingsFile = snapshot.files.get(SETTINGS_FILE) ?? snapshot.files.get('.github/freigabe.yaml');
+  const estate: Estate = {
+    settings,
+    platform,
+    tenants,
+    verfahren: verfahren as Map<string, VerfahrenEntry>,
+    templates,
+    files,
+    ...(settingsFile ? { settingsFile } : {}),
+  };
   return { value: estate, diagnostics };
 }

@@ -67,6 +67,12 @@ export interface Estate {
   readonly templates: ReadonlyMap<string, TemplateOverride>;
   /** Raw bytes of every file under the estate root and templates dir, for change detection. */
   readonly files: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Raw bytes of this snapshot's own .github/freigabe.yml, also when the settings in force were
+   * given from elsewhere (the GitHub app takes them from the default branch): a pull request
+   * that edits the settings file is a platform change whatever settings apply.
+   */
+  readonly settingsFile?: Uint8Array;
 }
 
 export function stageNames(estate: Estate): string[] {

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { loadEstate } from '../../src/core/load.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
 import { computeChanges, type Change } from '../../src/core/changes.js';
 import { applyEdits, baseFiles, estateOf, IMAGES, M, PLATFORM, renameDir, replace, setImage, W } from '../fixtures/gate/builder.js';
 
@@ -173,5 +175,21 @@ describe('computeChanges', () => {
     const expected = ['-/-:settings', 'meldewesen/vorpruefung:booking', 'wohngeld/abnahme:booking', 'wohngeld/produktion:booking'];
     expect(brief(changesFor(head))).toEqual(expected);
     expect(changesFor(reversed)).toEqual(changesFor(head));
+  });
+});
+
+describe('settings file under settings taken from the default branch', () => {
+  // The GitHub app evaluates both sides with the default branch's settings, so the values in
+  // force are equal; the edit of .github/freigabe.yml must still be a platform change.
+  test('an edited settings file is a settings change even when the settings in force are the same', () => {
+    const base = { ...baseFiles(), '.github/freigabe.yml': 'locale: de\n' };
+    const head = { ...baseFiles(), '.github/freigabe.yml': 'locale: de\nreconcileIntervalMinutes: 5\n' };
+    const forced = loadEstate({ snapshot: snapshotOf(base) }).value.settings;
+    const changes = computeChanges({
+      base: loadEstate({ snapshot: snapshotOf(base), settings: forced }).value,
+      head: loadEstate({ snapshot: snapshotOf(head), settings: forced }).value,
+    });
+    expect(brief(changes)).toEqual(['-/-:settings']);
+    expect(changes[0].files).toEqual(['.github/freigabe.yml']);
   });
 });
