@@ -5,6 +5,8 @@
 import type { ApprovalRequirement } from '../core/approval.js';
 import type { Change, ComponentChange, ComponentState } from '../core/changes.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { KontingentRow } from '../core/kontingent.js';
+import { parseDimension } from '../core/quantity.js';
 import type { StageTitle } from '../core/plan.js';
 import type { UiText } from '../i18n/cli.js';
 
@@ -77,4 +79,12 @@ export function couldStillApprove(r: ApprovalRequirement): string[] {
 export function requirementStatus(r: ApprovalRequirement): 'met' | 'blocked' | 'open' {
   if (r.blockedBy.length > 0) return 'blocked';
   return r.approvedBy.length >= r.min ? 'met' : 'open';
+}
+
+/** Whole percent of the limit the head state uses (rounded down), undefined when not computable. */
+export function usedShare(r: KontingentRow): number | undefined {
+  const limit = parseDimension(r.dimension, r.limit);
+  const used = parseDimension(r.dimension, r.after);
+  if (limit === undefined || used === undefined || limit === 0n) return undefined;
+  return Number((used * 100n) / limit);
 }

@@ -12,7 +12,7 @@ import type { CostRow, KontingentRow } from '../core/kontingent.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
-import { changesByStage, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, usedShare, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 /** GitHub's limit is 65,536 characters per comment; keep room for a marker the caller adds. */
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -162,20 +162,32 @@ function signed(delta: string): string {
   return delta.startsWith('-') || /^0(\.0+)?$/.test(delta) ? delta : `+${delta}`;
 }
 
-function kontingentBlock(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText): Block {
+function kontingentBlock(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, state = false): Block {
   const c = t.columns;
+  const columns = state ? [c.tenant, c.dimension, c.stage, c.limit, c.used, c.share] : [c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta];
   return {
-    head: `#### ${t.headings.kontingent}\n\n${rows.length > 0 ? tableHead([c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta], ['l', 'l', 'l', 'r', 'r', 'r', 'r']) : ''}`,
-    rows: rows.map((r) =>
-      row([code(r.tenant), escapeCell(t.dimension[r.dimension]), escapeCell(stageTitle(r.stage, stages, t)), r.limit, r.before, r.after, signed(r.delta)].map((x, i) => (i >= 3 ? escapeCell(x) : x))),
-    ),
+    head: `#### ${t.headings.kontingent}\n\n${rows.length > 0 ? tableHead(columns, ['l', 'l', 'l', 'r', 'r', 'r', 'r']) : ''}`,
+    rows: rows.map((r) => {
+      const lead = [code(r.tenant), escapeCell(t.dimension[r.dimension]), escapeCell(stageTitle(r.stage, stages, t)), escapeCell(r.limit)];
+      if (!state) return row([...lead, escapeCell(r.before), escapeCell(r.after), escapeCell(signed(r.delta))]);
+      const share = usedShare(r);
+      return row([...lead, escapeCell(r.after), share === undefined ? '' : `${share > 100 ? '❌ ' : share >= 90 ? '⚠️ ' : ''}${share} %`]);
+    }),
     empty: t.noKontingent,
     note: t.rowsTruncated,
   };
 }
 
-function costBlock(rows: readonly CostRow[], t: UiText): Block {
+function costBlock(rows: readonly CostRow[], t: UiText, state = false): Block {
   const c = t.columns;
+  if (state) {
+    return {
+      head: `#### ${t.headings.cost}\n\n${rows.length > 0 ? tableHead([c.tenant, c.budget, c.used], ['l', 'r', 'r']) : ''}`,
+      rows: rows.map((r) => row([code(r.tenant), escapeCell(r.budget), escapeCell(r.after)])),
+      empty: t.noKontingent,
+      note: t.rowsTruncated,
+    };
+  }
   return {
     head: `#### ${t.headings.cost}\n\n${rows.length > 0 ? tableHead([c.tenant, c.budget, c.before, c.after, c.delta], ['l', 'r', 'r', 'r', 'r']) : ''}`,
     rows: rows.map((r) => row([code(r.tenant), escapeCell(r.budget), escapeCell(r.before), escapeCell(r.after), escapeCell(signed(r.delta))])),
@@ -237,7 +249,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions & { read
         ? plan.approval.satisfied
           ? `✅ ${t.approvalSatisfied}`
           : `⏳ ${t.approvalMissing}`
-        : `⏳ ${t.approvalRequired.replace(/:$/, '')}: ${plan.approval.requirements.length}`;
+        : `⏳ ${t.approvalsPending(plan.approval.requirements.length)}`;
   const header =
     `### ${t.headings.plan}\n\n${verdictLine(plan.ok, t.planOk, t.planFailed)}\n\n${approvalVerdict}\n\n` +
     (plan.emergency ? `> [!WARNING]\n> **${escapeCell(t.emergency)}**\n\n` : '');
@@ -275,7 +287,7 @@ export function formatValidationMarkdown(v: Validation, options: MarkdownOptions
   const t = uiText(options.locale);
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const header = `### ${t.headings.validation}\n\n${verdictLine(v.ok, t.validationOk, t.validationFailed)}\n\n`;
-  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t), costBlock(v.cost, t)], max - header.length);
+  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t, true), costBlock(v.cost, t, true)], max - header.length);
   return out.length <= max ? out : out.slice(0, max);
 }
 

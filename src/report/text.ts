@@ -9,7 +9,7 @@ import type { CostRow, KontingentRow } from '../core/kontingent.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
-import { changesByStage, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, usedShare, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 export interface TextOptions {
   readonly locale: Locale;
@@ -54,10 +54,22 @@ export function formatFindingsText(findings: readonly Diagnostic[], options: Tex
   return `${lines.join('\n')}\n`;
 }
 
-function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, p: Painter): string[] {
+function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, p: Painter, state = false): string[] {
   if (rows.length === 0) return [t.noKontingent];
   const c = t.columns;
   const stageTitle = (s: string | null): string => (s === null ? t.wholeKontingent : (stages.find((x) => x.name === s)?.title ?? s));
+  if (state) {
+    // One state (validate): how much of the Kontingent is used.
+    return table(
+      [c.tenant, c.dimension, c.stage, c.limit, c.used, c.share],
+      rows.map((r) => {
+        const share = usedShare(r);
+        const text = share === undefined ? '' : `${share} %`;
+        return [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.after, share !== undefined && share > 100 ? p.paint('red', text) : share !== undefined && share >= 90 ? p.paint('yellow', text) : text];
+      }),
+      new Set([3, 4, 5]),
+    );
+  }
   return table(
     [c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta],
     rows.map((r) => [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.before, r.after, deltaText(r.delta, p)]),
@@ -70,9 +82,10 @@ function deltaText(delta: string, p: Painter): string {
   return delta.startsWith('-') ? p.paint('green', delta) : p.paint('yellow', `+${delta}`);
 }
 
-function costLines(rows: readonly CostRow[], t: UiText, p: Painter): string[] {
+function costLines(rows: readonly CostRow[], t: UiText, p: Painter, state = false): string[] {
   if (rows.length === 0) return [t.noKontingent];
   const c = t.columns;
+  if (state) return table([c.tenant, c.budget, c.used], rows.map((r) => [r.tenant, r.budget, r.after]), new Set([1, 2]));
   return table(
     [c.tenant, c.budget, c.before, c.after, c.delta],
     rows.map((r) => [r.tenant, r.budget, r.before, r.after, deltaText(r.delta, p)]),
@@ -134,8 +147,8 @@ function diffLines(manifests: readonly ManifestDiff[], t: UiText, p: Painter): s
   return lines;
 }
 
-function section(title: string, body: readonly string[], p: Painter): string[] {
-  return [p.paint(['bold', 'underline'], title), ...indent(body), ''];
+function section(title: string, body: readonly string[], p: Painter, indented = true): string[] {
+  return [p.paint(['bold', 'underline'], title), ...(indented ? indent(body) : body), ''];
 }
 
 /** `freigabe validate`: findings, Kontingent and cost of every tenant, verdict. */
@@ -144,8 +157,8 @@ export function formatValidationText(v: Validation, options: TextOptions): strin
   const p = new Painter(options.color ?? false);
   const lines = [
     ...section(t.headings.findings, formatFindingsText(v.findings, options).trimEnd().split('\n'), p),
-    ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p), p),
-    ...section(t.headings.cost, costLines(v.cost, t, p), p),
+    ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p, true), p),
+    ...section(t.headings.cost, costLines(v.cost, t, p, true), p),
     v.ok ? p.paint('green', `✔ ${t.validationOk}`) : p.paint('red', `✘ ${t.validationFailed}`),
   ];
   return `${lines.join('\n')}\n`;
@@ -170,7 +183,8 @@ export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
     ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
     ...section(t.headings.cost, costLines(plan.cost, t, p), p),
-    ...section(t.headings.manifests, options.diff === false ? manifests.slice(0, 1) : manifests, p),
+    // not indented: the diff can be piped to `git apply` or a pager as it is
+    ...section(t.headings.manifests, options.diff === false ? manifests.slice(0, 1) : manifests, p, false),
     plan.ok ? p.paint('green', `✔ ${t.planOk}`) : p.paint('red', `✘ ${t.planFailed}`),
   ];
   return `${lines.join('\n')}\n`;
