@@ -47,6 +47,8 @@ class PointerLines implements LineIndex {
 }
 
 export function escapePointer(segment: string): string {
+  // Fast path: almost no key needs escaping, and this runs for every key of every file.
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
