@@ -251,10 +251,9 @@ function checkOne(estate: Estate, check: Check, out: Diagnostic[]): void {
   const at = largestContributor(items, dimension);
   if (!at) return;
   const name = tenant.data.metadata.name;
-  const shown = stage === undefined ? dimension : `${dimension} (${stage})`;
   const params = {
     tenant: name,
-    dimension: shown,
+    dimension,
     after: formatDimension(dimension, used),
     limit: formatDimension(dimension, limit),
     tenantFile: tenant.file,
@@ -262,7 +261,9 @@ function checkOne(estate: Estate, check: Check, out: Diagnostic[]): void {
   };
   if (near) {
     const percent = Number((used * 100n) / limit);
-    out.push(diagnostic('kontingent-near-limit', { ...reportAt(estate, at, dimension), params: { ...params, percent } }));
+    // The near-limit message has no stage of its own; a ceiling names it with the dimension.
+    const shown = stage === undefined ? dimension : `${dimension} (${stage})`;
+    out.push(diagnostic('kontingent-near-limit', { ...reportAt(estate, at, dimension), params: { ...params, dimension: shown, percent } }));
     return;
   }
   const code = stage !== undefined ? 'stage-ceiling-exceeded' : dimension === 'budgetPerMonth' ? 'budget-exceeded' : 'kontingent-exceeded';

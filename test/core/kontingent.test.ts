@@ -140,7 +140,7 @@ describe('Kontingent findings', () => {
         file: 'environments/verfahren/demo/produktion.yaml',
         line: b.lineOf('verfahren/demo/produktion.yaml', 'replicas: 3'),
         path: '/spec/components/0/replicas',
-        params: { tenant: 'amt', dimension: 'cpu (produktion)', stage: 'produktion', after: '3', limit: '2', tenantFile: 'environments/tenants/amt.yaml' },
+        params: { tenant: 'amt', dimension: 'cpu', stage: 'produktion', after: '3', limit: '2', tenantFile: 'environments/tenants/amt.yaml' },
       },
     ]);
   });
@@ -158,6 +158,16 @@ describe('Kontingent findings', () => {
     expect(at('10001m')).toEqual([]);
     expect(at('9')).toEqual([expect.objectContaining({ code: 'kontingent-near-limit', params: expect.objectContaining({ percent: 100 }) })]);
     expect(codes(at('8999m'))).toEqual(['kontingent-exceeded']);
+  });
+
+  test('kontingent-near-limit for a per-stage ceiling names the stage', () => {
+    const b = withProduktion(component({ name: 'web', size: 'M', replicas: 2 })).tenant('amt', (t) => {
+      t.spec.stages = { produktion: { memory: '4Gi' } };
+    });
+    const found = b.validate().diagnostics;
+    expect(found.map((d) => [d.code, d.file, d.line, d.params.dimension, d.params.percent])).toEqual([
+      ['kontingent-near-limit', 'environments/verfahren/demo/produktion.yaml', b.lineOf('verfahren/demo/produktion.yaml', 'replicas: 2'), 'memory (produktion)', 100],
+    ]);
   });
 
   test('equal contributors: the first file in path order is blamed', () => {
