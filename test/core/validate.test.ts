@@ -5,7 +5,8 @@ import { sortDiagnostics } from '../../src/core/diagnostics.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { validateEstate, validateSnapshot } from '../../src/core/validate.js';
 import { loadEstate } from '../../src/core/load.js';
-import { EstateBuilder } from '../helpers/estate.js';
+import { FINDING_MESSAGES } from '../../src/i18n/findings.js';
+import { EstateBuilder, component } from '../helpers/estate.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'validate');
@@ -117,5 +118,67 @@ describe('validateSnapshot', () => {
     const b = EstateBuilder.minimal().file('verfahren/demo/schulung.yaml', 'kind: [');
     const estate = loadEstate({ snapshot: b.snapshot() }).value;
     expect(validateEstate({ estate })).toEqual([]);
+  });
+});
+
+describe('messages', () => {
+  /** One estate per rule, together emitting every code validateEstate has. */
+  const estates = [
+    EstateBuilder.minimal().platform((p) => {
+      p.spec.stages.push(structuredClone(p.spec.stages[0]));
+      p.spec.sizes.M.cpu = 1e30;
+    }),
+    EstateBuilder.minimal()
+      .platform((p) => {
+        p.spec.stages[1].cluster.hoheitsgebiet = 'AT';
+        p.spec.stages[3].cluster.shared = true;
+      })
+      .verfahren('demo', (v) => {
+        v.spec.schutzbedarf = 'sehr-hoch';
+        v.spec.tenant = 'niemand';
+        v.spec.vertretung = [{ login: 'k-yilmaz', until: '2020-01-01' }];
+      })
+      .booking('demo', 'produktion', [component({ name: 'web' })])
+      .booking('demo', 'staging', [
+        component({ name: 'web', size: 'XXL', ingress: { host: 'a.example' } }),
+        component({ name: 'web', port: undefined, ingress: { host: 'a.example' }, volumes: [{ name: 'd', size: '1Gi', class: 'x', mountPath: '/d' }, { name: 'd', size: '1Gi', class: 'x', mountPath: '/e' }] }),
+      ])
+      .booking('demo', 'abnahme', [component({ name: 'web', image: 'registry.intern.example/demo/web:1' }), component({ name: 'proxy', image: `library/nginx@sha256:${'0'.repeat(64)}` })])
+      .verfahren('fachverfahren-mit-einem-wirklich-sehr-langen-namen-xyz')
+      .booking('fachverfahren-mit-einem-wirklich-sehr-langen-namen-xyz', 'produktion', [component({ name: 'web' })]),
+    EstateBuilder.minimal()
+      .tenant('amt', (t) => {
+        t.spec.kontingent = { cpu: '1', memory: '1Gi', storage: '100Gi', budgetPerMonth: '30.00' };
+        t.spec.stages = { abnahme: { cpu: '100m' }, vorpruefung: { cpu: '550m' } };
+      })
+      .booking('demo', 'produktion', [component({ name: 'db', volumes: [{ name: 'data', size: '95Gi', class: 'standard', mountPath: '/d' }] })]),
+  ];
+  const diagnostics = estates.flatMap((b) => b.validate('2026-06-01').diagnostics);
+
+  test('the rules above emit every code of integrity, Kontingent and policy', () => {
+    expect(new Set(diagnostics.map((d) => d.code))).toEqual(
+      new Set([
+        'duplicate-stage', 'placement-hoheitsgebiet', 'placement-shared-cluster', 'placement-schutzniveau', 'quantity-out-of-range',
+        'unknown-tenant', 'vertretung-expired', 'unknown-stage', 'unknown-size', 'registry-not-allowed', 'duplicate-component',
+        'ingress-without-port', 'duplicate-ingress-host', 'unknown-storage-class', 'duplicate-volume', 'image-not-pinned', 'name-too-long',
+        'schema-violation', 'kontingent-exceeded', 'stage-ceiling-exceeded', 'budget-exceeded', 'kontingent-near-limit',
+      ]),
+    );
+  });
+
+  test('every message finds all the parameters it uses, in German and English', () => {
+    for (const d of diagnostics) {
+      for (const locale of ['de', 'en'] as const) {
+        const used = new Set<string>();
+        const params = new Proxy(d.params, {
+          get(target, key: string) {
+            used.add(key);
+            return target[key];
+          },
+        });
+        const text = FINDING_MESSAGES[d.code][locale](params);
+        for (const key of used) expect(d.params, `${d.code} (${locale}) uses ${key}: ${text}`).toHaveProperty(key);
+      }
+    }
   });
 });
