@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FINDING_CODES } from '../../src/core/diagnostics.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { validateSnapshot } from '../../src/core/validate.js';
-import { WATCHDOG_SOURCE, listCases, readCase } from '../fixtures/bad-input/corpus.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { WATCHDOG_SOURCE, listCases, materializeCase, readCase } from '../fixtures/bad-input/corpus.js';
 
 const cases = listCases();
 /** Per case, load + validate must take less than this. */
@@ -67,6 +69,15 @@ describe('bad-input corpus', () => {
       expect(diagnostics.some((d) => d.severity === 'error'), 'exit code 1 needs an error').toBe(true);
       expect(elapsed, `${name} took ${elapsed.toFixed(0)} ms`).toBeLessThan(BUDGET_MS);
     });
+  });
+});
+
+describe('materializeCase', () => {
+  test('writes a runnable repository with the generated 10 MB file and without expect.json', () => {
+    const dir = materializeCase('yaml-10mb-file');
+    expect(statSync(join(dir, 'environments/verfahren/demo/produktion.yaml')).size).toBe(10 * 1024 * 1024);
+    expect(existsSync(join(dir, 'environments/platform.yaml'))).toBe(true);
+    expect(existsSync(join(dir, 'expect.json'))).toBe(false);
   });
 });
 
