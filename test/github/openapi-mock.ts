@@ -273,6 +273,8 @@ export class GitHubMock {
   readonly #scopes: nock.Scope[] = [];
   readonly #onNoMatch = (req: { method?: string; href?: string; path?: string; host?: string; options?: { href?: string } }) => {
     const url = req.href ?? req.options?.href ?? `${req.host ?? ''}${req.path ?? ''}`;
+    // Loopback traffic is the test's own server (webhook middleware), not GitHub.
+    if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url)) return;
     this.#problems.push(`unexpected request (no mock registered): ${req.method ?? '?'} ${url}`);
   };
 
@@ -285,7 +287,7 @@ export class GitHubMock {
    * Registers an expected request to api.github.com. `path` may carry a query string, which
    * must then match exactly. The reply is a value or a function of the recorded request.
    */
-  on(method: string, path: string, reply: Reply | ReplyFn = {}, options: ExpectOptions = {}): this {
+  on(method: string, path: string | RegExp, reply: Reply | ReplyFn = {}, options: ExpectOptions = {}): this {
     return this.#register(API, method, path, reply, options);
   }
 
@@ -300,7 +302,7 @@ export class GitHubMock {
     }, options);
   }
 
-  #register(origin: string, method: string, path: string, reply: Reply | ReplyFn, options: ExpectOptions): this {
+  #register(origin: string, method: string, path: string | RegExp, reply: Reply | ReplyFn, options: ExpectOptions): this {
     const scope = nock(origin);
     const interceptor = scope.intercept(path, method.toUpperCase());
     interceptor.times(options.times ?? 1).reply((uri, requestBody) => {

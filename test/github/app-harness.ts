@@ -1,0 +1,309 @@
+/**
+ * Drives the freigabe app like GitHub does: a Probot instance with a throwaway key, webhook
+ * payloads from @octokit/webhooks-examples adapted to one repository and pull request, and a
+ * simulated pull request (its comments, reviews, commits) behind the strict OpenAPI mock.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { Writable } from 'node:stream';
+import examples from '@octokit/webhooks-examples';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import { freigabeApp, type FreigabeAppOptions } from '../../src/github/app.js';
+import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { GitHubMock, type RequestRecord } from './openapi-mock.js';
+import { tarball } from './tarball-builder.js';
+
+export const OWNER = 'itdz';
+export const REPO = 'estate';
+export const NUMBER = 7;
+export const AUTHOR = 'dev-anna';
+export const INSTALLATION = 4242;
+export const BASE_SHA = 'b'.repeat(40);
+export const HEAD_SHA = 'c'.repeat(40);
+export const TOKEN = 'ghs_throwawayInstallationToken0123456789';
+export const SECRET = 'throwaway-webhook-secret';
+
+/** A throwaway RSA key made for this test run; no real key is ever committed. */
+export function throwawayPrivateKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+}
+
+let key: string | undefined;
+
+/**
+ * `ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } })` as in
+ * Probot's testing docs — but Probot 14 passes its own throttle options to every instance,
+ * which replace the object defaults, so the write limiter (one write per second) stays on.
+ * The function form applies after Probot's options and keeps both plugins off.
+ */
+const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...options.throttle, enabled: false },
+})) as never);
+
+export interface TestApp {
+  readonly probot: Probot;
+  readonly mock: GitHubMock;
+  readonly pr: SimulatedPullRequest;
+  readonly logs: string[];
+  readonly cache: LruSnapshotCache;
+}
+
+export async function createTestApp(options: FreigabeAppOptions = {}, harness: { token?: boolean } = {}): Promise<TestApp> {
+  key ??= throwawayPrivateKey();
+  const logs: string[] = [];
+  const log = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _enc, cb) {
+        logs.push(String(chunk));
+        cb();
+      },
+    }),
+  );
+  const probot = new Probot({
+    appId: 123,
+    privateKey: key,
+    secret: SECRET,
+    log,
+    Octokit: TestOctokit,
+  });
+  const cache = new LruSnapshotCache();
+  await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), ...options }));
+  const mock = new GitHubMock();
+  // The installation token: asked for once, then cached by Probot for its lifetime.
+  if (harness.token !== false) mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
+    status: 201,
+    body: { token: TOKEN, expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write' }, repository_selection: 'all' },
+  });
+  return { probot, mock, pr: new SimulatedPullRequest(mock), logs, cache };
+}
+
+// ---------------------------------------------------------------------------------------
+// Payloads
+
+type Payload = Record<string, any>;
+
+function example(name: string, action: string): Payload {
+  // Not every action has an example; the payload shape is the same across actions of an event.
+  if (name === 'pull_request' && action === 'edited') return { ...example(name, 'opened'), action: 'edited' };
+  const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
+  const found = def?.examples.find((e) => e.action === action && e.installation) ?? def?.examples.find((e) => e.action === action);
+  if (!found) throw new Error(`no example for ${name}.${action}`);
+  return structuredClone(found);
+}
+
+export interface PullState {
+  headSha?: string;
+  baseSha?: string;
+  baseRef?: string;
+  defaultBranch?: string;
+  labels?: string[];
+  requestedReviewers?: string[];
+  requestedTeams?: string[];
+  author?: string;
+}
+
+function adaptRepository(p: Payload, s: PullState): void {
+  p.repository.name = REPO;
+  p.repository.full_name = `${OWNER}/${REPO}`;
+  p.repository.owner.login = OWNER;
+  p.repository.default_branch = s.defaultBranch ?? 'main';
+  p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
+}
+
+function adaptPull(pull: Payload, s: PullState): void {
+  pull.number = NUMBER;
+  pull.state = 'open';
+  pull.html_url = `https://github.com/${OWNER}/${REPO}/pull/${NUMBER}`;
+  pull.user = { ...pull.user, login: s.author ?? AUTHOR, type: 'User' };
+  pull.head = { ...pull.head, sha: s.headSha ?? HEAD_SHA, ref: 'feature' };
+  pull.base = { ...pull.base, sha: s.baseSha ?? BASE_SHA, ref: s.baseRef ?? 'main', repo: { ...pull.base.repo, default_branch: s.defaultBranch ?? 'main' } };
+  pull.labels = (s.labels ?? []).map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: '', name, color: 'ff0000', default: false, description: null }));
+  pull.requested_reviewers = (s.requestedReviewers ?? []).map((login, i) => ({ login, id: 100 + i, type: 'User' }));
+  pull.requested_teams = (s.requestedTeams ?? []).map((slug, i) => ({ slug, id: 200 + i, name: slug }));
+}
+
+export function pullRequestEvent(action: string, s: PullState = {}, extra: Payload = {}): { id: string; name: 'pull_request'; payload: any } {
+  const p = example('pull_request', action);
+  adaptRepository(p, s);
+  adaptPull(p.pull_request, s);
+  p.number = NUMBER;
+  Object.assign(p, extra);
+  return { id: `pr-${action}-${Math.random()}`, name: 'pull_request', payload: p };
+}
+
+export function reviewEvent(action: 'submitted' | 'edited' | 'dismissed', review: { login: string; state: string; commitId: string }, s: PullState = {}) {
+  const p = example('pull_request_review', action === 'edited' ? 'submitted' : action);
+  p.action = action;
+  adaptRepository(p, s);
+  adaptPull(p.pull_request, s);
+  p.review = { ...p.review, user: { ...p.review.user, login: review.login, type: 'User' }, state: review.state.toLowerCase(), commit_id: review.commitId };
+  return { id: `review-${Math.random()}`, name: 'pull_request_review' as const, payload: p };
+}
+
+export function commentEvent(body: string, s: PullState = {}, user: { login: string; type: string } = { login: 'j-becker', type: 'User' }) {
+  const p = example('issue_comment', 'created');
+  adaptRepository(p, s);
+  p.issue.number = NUMBER;
+  p.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${NUMBER}`, html_url: `https://github.com/${OWNER}/${REPO}/pull/${NUMBER}` };
+  p.comment = { ...p.comment, body, user: { ...p.comment.user, ...user } };
+  return { id: `comment-${Math.random()}`, name: 'issue_comment' as const, payload: p };
+}
+
+export function checkRunRerequestedEvent(s: PullState = {}, name = 'freigabe/approval') {
+  const p = example('check_run', 'rerequested');
+  adaptRepository(p, s);
+  p.check_run.name = name;
+  p.check_run.head_sha = s.headSha ?? HEAD_SHA;
+  p.check_run.pull_requests = [{ number: NUMBER, id: 1, url: '', head: { sha: s.headSha ?? HEAD_SHA, ref: 'feature', repo: { id: 1, name: REPO, url: '' } }, base: { sha: s.baseSha ?? BASE_SHA, ref: 'main', repo: { id: 1, name: REPO, url: '' } } }];
+  return { id: `run-${Math.random()}`, name: 'check_run' as const, payload: p };
+}
+
+/** `GET /repos/{o}/{r}/pulls/{n}` response for events that only carry the number. */
+export function pullResponse(s: PullState = {}): Payload {
+  const pull = example('pull_request', 'opened').pull_request;
+  adaptPull(pull, s);
+  return pull;
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated pull request behind the mock
+
+export interface Review {
+  login: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commitId: string;
+}
+
+export interface EvaluationExpectations {
+  /** Archives to serve (not cached yet): sha → files. */
+  readonly tarballs?: Record<string, Record<string, string | Uint8Array>>;
+  /** Reviews and commits are read (not for a pull request without estate change). */
+  readonly reads?: boolean;
+  readonly reviewRequest?: boolean;
+  /** Check-run updates for annotation batches beyond the first 50. */
+  readonly annotationUpdates?: number;
+  /** Settings read through the contents API (base is not the default branch). */
+  readonly settings?: string | null;
+  readonly teams?: Record<string, string[]>;
+  /** The comment is only listed (no estate change: no comment to create). */
+  readonly commentListOnly?: boolean;
+  /** The comment is not touched at all (broken settings). */
+  readonly comment?: false;
+  readonly pullRequestGet?: PullState;
+}
+
+let nextId = 1000;
+
+export class SimulatedPullRequest {
+  comments: { id: number; body: string; user: { login: string; type: string }; html_url: string }[] = [];
+  reviews: Review[] = [];
+  commits: { author: string; committer: string }[] = [{ author: AUTHOR, committer: 'web-flow' }];
+
+  constructor(private readonly mock: GitHubMock) {}
+
+  /** Registers every request one evaluation makes. */
+  async expectEvaluation(e: EvaluationExpectations = {}): Promise<void> {
+    const m = this.mock;
+    const base = `/repos/${OWNER}/${REPO}`;
+    if (e.pullRequestGet) m.on('GET', `${base}/pulls/${NUMBER}`, { body: pullResponse(e.pullRequestGet) });
+    if (e.settings !== undefined) {
+      m.on('GET', `${base}/contents/.github%2Ffreigabe.yml?ref=main`, e.settings === null
+        ? { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' } }
+        : { body: contentFile('.github/freigabe.yml', e.settings) });
+    }
+    for (const [sha, files] of Object.entries(e.tarballs ?? {})) {
+      m.tarball(OWNER, REPO, sha, await tarball(`${OWNER}-${REPO}-${sha.slice(0, 7)}`, files));
+    }
+    if (e.reads !== false) {
+      m.on('GET', `${base}/pulls/${NUMBER}/reviews?per_page=100`, () => ({ body: this.reviews.map(reviewJson) }));
+      m.on('GET', `${base}/pulls/${NUMBER}/commits?per_page=100`, () => ({ body: this.commits.map(commitJson) }));
+    }
+    for (const [team, members] of Object.entries(e.teams ?? {})) {
+      const [org, slug] = team.split('/');
+      m.on('GET', `/orgs/${org}/teams/${slug}/members?per_page=100`, { body: members.map((login, i) => userJson(login, 300 + i)) });
+    }
+    if (e.comment !== false) m.on('GET', `/repos/${OWNER}/${REPO}/issues/${NUMBER}/comments?per_page=100`, () => ({ body: this.comments.map(commentJson) }));
+    if (!e.commentListOnly && e.comment !== false) {
+      const existing = this.comments.find((c) => c.body.startsWith('<!-- freigabe:plan -->'));
+      if (existing) {
+        m.on('PATCH', `${base}/issues/comments/${existing.id}`, (r) => {
+          existing.body = (r.body as { body: string }).body;
+          return { body: commentJson(existing) };
+        });
+      } else {
+        m.on('POST', `${base}/issues/${NUMBER}/comments`, (r) => {
+          const c = { id: nextId++, body: (r.body as { body: string }).body, user: { login: 'freigabe[bot]', type: 'Bot' }, html_url: '' };
+          c.html_url = `https://github.com/${OWNER}/${REPO}/pull/${NUMBER}#issuecomment-${c.id}`;
+          this.comments.push(c);
+          return { status: 201, body: commentJson(c) };
+        });
+      }
+    }
+    m.on('POST', `${base}/check-runs`, (r) => ({ status: 201, body: checkRunJson(nextId++, r) }), { times: 2 });
+    if (e.annotationUpdates) m.on('PATCH', new RegExp(`^${base}/check-runs/\\d+$`), (r) => ({ body: checkRunJson(0, r) }), { times: e.annotationUpdates });
+    if (e.reviewRequest) m.on('POST', `${base}/pulls/${NUMBER}/requested_reviewers`, { status: 201, body: pullResponse() });
+  }
+}
+
+function contentFile(path: string, text: string) {
+  return {
+    type: 'file', encoding: 'base64', size: text.length, name: path.split('/').pop(), path, sha: 'd'.repeat(40),
+    content: Buffer.from(text).toString('base64'), url: '', git_url: null, html_url: null, download_url: null,
+    _links: { self: '', git: null, html: null },
+  };
+}
+
+function userJson(login: string, id: number) {
+  return { login, id, node_id: `U${id}`, avatar_url: '', gravatar_id: '', url: '', html_url: '', type: 'User', site_admin: false };
+}
+
+function reviewJson(r: Review, i: number) {
+  return {
+    id: 500 + i, node_id: `R${i}`, user: userJson(r.login, 600 + i), body: '', state: r.state, commit_id: r.commitId,
+    html_url: '', pull_request_url: '', author_association: 'MEMBER', submitted_at: `2026-05-04T09:${String(10 + i).padStart(2, '0')}:00Z`,
+    _links: { html: { href: '' }, pull_request: { href: '' } },
+  };
+}
+
+function commitJson(c: { author: string; committer: string }, i: number) {
+  return {
+    sha: `${i}`.padStart(40, 'e'), node_id: '', url: '', html_url: '', comments_url: '', parents: [],
+    commit: { message: 'change', author: { name: c.author }, committer: { name: c.committer }, url: '', comment_count: 0, tree: { sha: '', url: '' } },
+    author: userJson(c.author, 700 + i), committer: userJson(c.committer, 800 + i),
+  };
+}
+
+function commentJson(c: SimulatedPullRequest['comments'][number]) {
+  return { id: c.id, node_id: `C${c.id}`, url: '', html_url: c.html_url, body: c.body, user: { ...userJson(c.user.login, 900), type: c.user.type }, author_association: 'NONE', created_at: '', updated_at: '', issue_url: '' };
+}
+
+function checkRunJson(id: number, r: RequestRecord) {
+  const b = r.body as { name?: string; head_sha?: string };
+  return { id, head_sha: b.head_sha ?? HEAD_SHA, name: b.name ?? '', status: 'completed', node_id: '', url: '', html_url: '', details_url: '' };
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading what the app sent
+
+export interface CheckRunBody {
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string;
+  details_url?: string;
+  output: { title: string; summary: string; annotations?: { path: string; start_line: number; end_line: number; annotation_level: string; message: string; title: string }[] };
+}
+
+export function checkRuns(mock: GitHubMock): CheckRunBody[] {
+  return mock.find('POST', `/repos/${OWNER}/${REPO}/check-runs`).map((r) => r.body as CheckRunBody);
+}
+
+/** The last check run of that name. */
+export function checkRun(mock: GitHubMock, name: string): CheckRunBody {
+  const runs = checkRuns(mock).filter((r) => r.name === name);
+  if (runs.length === 0) throw new Error(`no check run ${name}`);
+  return runs[runs.length - 1];
+}
