@@ -323,3 +323,20 @@ describe('webhook signatures', () => {
     expect(t.mock.requests).toHaveLength(0);
   });
 });
+
+describe('the sticky comment', () => {
+  test('a platform change re-renders every Fachverfahren: the comment stays below 65,536 characters, with a note', async () => {
+    t = await createTestApp();
+    const base = baseEstate(60);
+    const head = { ...base, 'environments/platform.yaml': base['environments/platform.yaml'].replace('M: { cpu: "1", memory: 2Gi', 'M: { cpu: "1", memory: 3Gi').replace('S: { cpu: 250m, memory: 512Mi', 'S: { cpu: 500m, memory: 1Gi') };
+    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: base, [HEAD_SHA]: head }, reviewRequest: true });
+    await t.probot.receive(pullRequestEvent('opened'));
+    const body = t.pr.comments[0].body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body.length).toBeGreaterThan(30_000);
+    expect(body).toContain('<details>');
+    expect(body).toMatch(/Gekürzt: \d+ von \d+/);
+    expect(body.trimEnd().endsWith('</sub>')).toBe(true);
+    expect(checkRun(t.mock, APPROVAL_CHECK).output.summary).toContain('p-admin');
+  });
+});

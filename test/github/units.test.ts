@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { load } from 'js-yaml';
+import type { ApprovalResult } from '../../src/core/approval.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
+import { EVENTS, PERMISSIONS } from '../../src/github/app.js';
+import { parseCommand } from '../../src/github/commands.js';
+import { loggable } from '../../src/github/loggable.js';
+import { PullRequestQueue } from '../../src/github/pull-request-queue.js';
+import { reviewRequest } from '../../src/github/reviewers.js';
+import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { teamKey } from '../../src/github/teams.js';
+import { berlinDate } from '../../src/github/today.js';
+
+describe('app.yml', () => {
+  const manifest = load(readFileSync(join(import.meta.dirname, '../../app.yml'), 'utf8')) as {
+    default_events: string[];
+    default_permissions: Record<string, string>;
+  };
+  test('lists exactly the events the app subscribes to', () => {
+    expect([...manifest.default_events].sort()).toEqual([...EVENTS].sort());
+  });
+  test('lists exactly the permissions the app uses', () => {
+    expect(manifest.default_permissions).toEqual(PERMISSIONS);
+  });
+});
+
+describe('comment commands', () => {
+  test('a line of its own', () => {
+    expect(parseCommand('/freigabe recheck')).toEqual({ name: 'recheck' });
+    expect(parseCommand('Danke!\r\n  /freigabe recheck  \n')).toEqual({ name: 'recheck' });
+    expect(parseCommand('/freigabe promote wohngeld produktion')).toEqual({ name: 'promote', verfahren: 'wohngeld', stage: 'produktion' });
+    expect(parseCommand('please `/freigabe recheck`')).toBeUndefined();
+    expect(parseCommand('/freigabe recheck now')).toBeUndefined();
+    expect(parseCommand(null)).toBeUndefined();
+  });
+});
+
+describe('review requests', () => {
+  const requirement = (over: Partial<ApprovalResult['requirements'][number]>) => ({
+    reason: 'r', verfahren: 'wohngeld', stage: 'abnahme', approvers: [], min: 1, approvedBy: [], blockedBy: [], ...over,
+  });
+  test('open requirements only; not the author, not asked, not approved; teams of the owner by slug', () => {
+    const approval: ApprovalResult = {
+      satisfied: false,
+      requirements: [
+        requirement({ approvers: ['m-schulz', 'K-Yilmaz', 'dev-anna', '@itdz/plattform', '@other-org/x', 'asked'] }),
+        requirement({ approvers: ['done-vv'], approvedBy: ['done-vv'], satisfied: true }),
+        requirement({ approvers: ['a', 'b'], min: 2, approvedBy: ['a'] }),
+      ],
+    };
+    expect(reviewRequest({ owner: 'ITDZ', author: 'Dev-Anna', approval, requestedUsers: ['ASKED'], requestedTeams: [] })).toEqual({
+      reviewers: ['K-Yilmaz', 'b', 'm-schulz'],
+      team_reviewers: ['plattform'],
+    });
+    expect(reviewRequest({ owner: 'itdz', author: 'x', approval, requestedUsers: [], requestedTeams: ['plattform'] }).team_reviewers).toEqual([]);
+  });
+  test('someone excluded by the four-eyes rule is not asked', () => {
+    const approval: ApprovalResult = { satisfied: false, requirements: [requirement({ approvers: ['m-schulz'], notCounted: [{ login: 'm-schulz', why: 'commit-author' }] })] };
+    expect(reviewRequest({ owner: 'o', author: 'x', approval, requestedUsers: [], requestedTeams: [] }).reviewers).toEqual([]);
+  });
+});
+
+describe('snapshot cache', () => {
+  const entry = (bytes: number) => ({ snapshot: snapshotOf({ f: new Uint8Array(bytes) }), problems: [], prefixes: [] });
+  test('evicts the least recently used, by count and by bytes', async () => {
+    const cache = new LruSnapshotCache({ maxEntries: 2, maxBytes: 100 });
+    await cache.set('a', entry(10));
+    await cache.set('b', entry(10));
+    await cache.get('a');
+    await cache.set('c', entry(10));
+    expect(await cache.get('b')).toBeUndefined();
+    expect(await cache.get('a')).toBeDefined();
+    await cache.set('d', entry(95));
+    expect(cache.size).toBe(1);
+    await cache.set('e', entry(101));
+    expect(await cache.get('e')).toBeUndefined();
+  });
+});
+
+describe('small helpers', () => {
+  test('teamKey', () => {
+    expect(teamKey('@ITDZ/Plattform')).toBe('itdz/plattform');
+    expect(teamKey('m-schulz')).toBeUndefined();
+  });
+  test('the date is Berlin\'s', () => {
+    expect(berlinDate(new Date('2027-03-31T22:30:00Z'))).toBe('2027-04-01');
+    expect(berlinDate(new Date('2027-01-01T22:30:00Z'))).toBe('2027-01-01');
+  });
+  test('loggable keeps message and status, drops tokens and request details', () => {
+    const error = Object.assign(new Error('Bad credentials for token ghs_abc123'), { status: 401, request: { headers: { authorization: 'token ghs_abc123' } } });
+    const out = loggable(error);
+    expect(JSON.stringify(out)).not.toContain('ghs_abc123');
+    expect(out).toMatchObject({ status: 401, name: 'Error' });
+  });
+  test('one pull request at a time, others in parallel', async () => {
+    const queue = new PullRequestQueue();
+    const order: string[] = [];
+    const slow = (label: string, ms: number) => () => new Promise<void>((r) => setTimeout(() => { order.push(label); r(); }, ms));
+    await Promise.all([queue.run('a', slow('a1', 30)), queue.run('a', slow('a2', 1)), queue.run('b', slow('b1', 5))]);
+    expect(order).toEqual(['b1', 'a1', 'a2']);
+    await expect(queue.run('a', async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await queue.run('a', slow('a3', 1));
+    expect(order.at(-1)).toBe('a3');
+  });
+});
