@@ -30,10 +30,13 @@ interface ValidatingModel {
   validate(): void;
 }
 
-function modelValidator(Model: new (data: never) => ValidatingModel): Validator {
+function modelValidator(Model: { prototype: ValidatingModel }): Validator {
+  // The model's validate() runs the precompiled schema check on `this`; calling it on the parsed
+  // object itself skips the deep copy `new Model(obj)` makes (a third of the render time).
+  const validate = Model.prototype.validate;
   return (obj) => {
     try {
-      new Model(obj as never).validate();
+      validate.call(obj as unknown as ValidatingModel);
       return undefined;
     } catch (e) {
       return e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 300) : String(e);
@@ -140,8 +143,8 @@ export function checkObject(doc: unknown, scope: ObjectScope): ObjectProblem | u
   if (doc.apiVersion !== rule.apiVersion) return invalid(`apiVersion must be ${rule.apiVersion}`);
   if (!DNS_LABEL.test(name) || name.length > 63) return invalid('metadata.name must be a DNS-1123 label of at most 63 characters');
   if (scope.namespace !== undefined) {
-    if (kind === 'Namespace' && name !== scope.namespace) return invalid(`the Namespace must be ${scope.namespace}`);
-    if (rule.namespaced && metadata.namespace !== scope.namespace) return invalid(`metadata.namespace must be ${scope.namespace}`);
+    if (kind === 'Namespace' && name !== scope.namespace) return invalid('the Namespace must be named <verfahren>-<stage>');
+    if (rule.namespaced && metadata.namespace !== scope.namespace) return invalid('metadata.namespace must be the namespace of the Fachverfahren in this stage (<verfahren>-<stage>)');
   } else if (rule.namespaced && (typeof metadata.namespace !== 'string' || !DNS_LABEL.test(metadata.namespace))) {
     return invalid('metadata.namespace must be set');
   }

@@ -99,8 +99,11 @@ function parseErrorLine(e: unknown): number {
   return m ? Number(m[1]) : 1;
 }
 
+/** Handlebars parse errors are "Parse error on line N:", a source excerpt, and what was expected. */
 function firstLine(message: string): string {
-  return message.split('\n')[0].slice(0, 300);
+  const lines = message.split('\n').filter((l) => l.trim() !== '');
+  const text = lines.length > 1 && lines[0].endsWith(':') ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? '';
+  return text.slice(0, 300);
 }
 
 // Compiled templates by source text. Compiling is the expensive part and a template's text fully

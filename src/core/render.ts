@@ -84,9 +84,10 @@ interface Template {
 class Findings {
   readonly list: Diagnostic[] = [];
   private readonly seen = new Set<string>();
-  add(code: FindingCode, file: string, line: number, params: DiagnosticParams, path?: string): void {
+  /** `sameAs` groups findings that say the same thing (e.g. one broken override in every directory). */
+  add(code: FindingCode, file: string, line: number, params: DiagnosticParams, path?: string, sameAs?: DiagnosticParams): void {
     const d = diagnostic(code, { file, line, params, ...(path !== undefined ? { path } : {}) });
-    const key = JSON.stringify([d.code, d.file, d.line, d.path, d.params]);
+    const key = JSON.stringify([d.code, d.file, d.line, d.path, sameAs ?? d.params]);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.list.push(d);
@@ -124,9 +125,13 @@ function renderObject(template: Template, context: object, scope: ObjectScope, o
   const problem = checkObject(doc, scope);
   if (problem) {
     // An override is the platform's responsibility; a built-in template only fails on booking data.
-    const where = template.override ? { file: template.file, line: 1, path: undefined } : origin;
     const { code, ...params } = problem;
-    findings.add(code, where.file, where.line, { ...params, template: template.name }, where.path);
+    if (template.override) {
+      const { kind, reason } = { reason: '', ...params };
+      findings.add(code, template.file, 1, { ...params, template: template.name }, undefined, { kind, reason });
+    } else {
+      findings.add(code, origin.file, origin.line, { ...params, template: template.name }, origin.path);
+    }
     return undefined;
   }
   return doc as Record<string, unknown>;

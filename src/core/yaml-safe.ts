@@ -63,6 +63,9 @@ function emitString(value: string): string {
   return PLAIN_STRING.test(value) && !RESERVED_WORD.test(value) ? value : quoteString(value);
 }
 
+const PADS = Array.from({ length: 64 }, (_, i) => ' '.repeat(i));
+const pad = (n: number) => PADS[n] ?? ' '.repeat(n);
+
 function emitScalar(value: unknown): string {
   if (typeof value === 'string') return emitString(value);
   if (Array.isArray(value)) return '[]';
@@ -76,10 +79,10 @@ function isNonEmptyCollection(value: unknown): value is Record<string, unknown> 
 }
 
 function emitMapping(obj: Record<string, unknown>, indent: number, out: string[], firstPrefix?: string): void {
-  const pad = ' '.repeat(indent);
+  const spaces = pad(indent);
   const keys = Object.keys(obj).sort();
   keys.forEach((key, i) => {
-    const prefix = i === 0 && firstPrefix !== undefined ? firstPrefix : pad;
+    const prefix = i === 0 && firstPrefix !== undefined ? firstPrefix : spaces;
     const value = obj[key];
     if (!isNonEmptyCollection(value)) {
       out.push(`${prefix}${emitString(key)}: ${emitScalar(value)}`);
@@ -91,13 +94,13 @@ function emitMapping(obj: Record<string, unknown>, indent: number, out: string[]
 }
 
 function emitSequence(items: readonly unknown[], indent: number, out: string[]): void {
-  const pad = ' '.repeat(indent);
+  const spaces = pad(indent);
   for (const item of items) {
-    if (!isNonEmptyCollection(item)) out.push(`${pad}- ${emitScalar(item)}`);
+    if (!isNonEmptyCollection(item)) out.push(`${spaces}- ${emitScalar(item)}`);
     else if (Array.isArray(item)) {
-      out.push(`${pad}-`);
+      out.push(`${spaces}-`);
       emitSequence(item, indent + 2, out);
-    } else emitMapping(item, indent + 2, out, `${pad}- `);
+    } else emitMapping(item, indent + 2, out, `${spaces}- `);
   }
 }
 
@@ -251,7 +254,12 @@ function isSeqItem(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
 
-function splitEntry(text: string): { key: string; rest: string } | undefined {
+interface Entry {
+  readonly key: string;
+  readonly rest: string;
+}
+
+function splitEntry(text: string): Entry | undefined {
   let key: string;
   let after: number;
   if (text.startsWith('"')) {
@@ -292,13 +300,13 @@ function jsonString(quoted: string): string | undefined {
 }
 
 function scalar(text: string): unknown {
+  if (text === '{}') return {};
+  if (text === '[]') return [];
   if (text.startsWith('"')) {
     const end = closingQuote(text);
     if (end !== text.length - 1) decline();
     return jsonString(text) ?? decline();
   }
-  if (text === '{}') return {};
-  if (text === '[]') return [];
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;

@@ -1,0 +1,181 @@
+/**
+ * Booking and Verfahren values that try to break out of their YAML scalar: each must come out as
+ * exactly the same string, in exactly the intended objects and keys, read by an independent
+ * parser (js-yaml, not the renderer's own fast path).
+ */
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadAll, CORE_SCHEMA } from 'js-yaml';
+import { renderEstate } from '../src/core/render.js';
+import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
+
+export const HOSTILE_VALUES: readonly string[] = [
+  'line one\nline two',
+  'x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
+  'key: value',
+  'a: b\n  nested: true\nsecond: key',
+  '{{ namespace }} {{{ raw }}} {{#each x}}',
+  '"double" and \'single\' quotes',
+  '"}\n---\nkind: Secret\n',
+  '# not a comment',
+  'value # trailing comment',
+  '!!python/object/apply:os.system ["id"]',
+  '!<tag:yaml.org,2002:str> tagged',
+  '&anchor value',
+  '*alias',
+  '<<: *alias',
+  'paragraph\u2028separator\u2029end',
+  'next\u0085line',
+  'bell\u0007 del\u007f bom\ufeff',
+  'tab\there',
+  '---',
+  '...',
+  '',
+  ' leading and trailing spaces ',
+  '- a list item',
+  '[flow, sequence]',
+  '{flow: mapping}',
+  '|\n  literal block',
+  '> folded',
+  '% directive',
+  '@at `backtick`',
+  'null',
+  '~',
+  'true',
+  'on',
+  'NO',
+  '0777',
+  '0x1F',
+  '1e3',
+  '.inf',
+  '12:30:00',
+  '2024-01-01',
+  'emoji 🚀 and umlauts äöüß',
+  '\\backslash\\n not a newline',
+];
+
+const basicFiles = readTree(join(FIXTURES, 'basic'));
+
+/** The wohngeld produktion booking, as JSON (valid YAML) so any string can be written exactly. */
+function booking(env: Record<string, string | number | boolean>, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'freigabe/v1',
+    kind: 'Booking',
+    metadata: { name: 'wohngeld', stage: 'produktion' },
+    spec: {
+      components: [
+        {
+          name: 'web',
+          image: 'registry.itdz.example/wohngeld/web:1.0_rc-1.2@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e',
+          size: 'M',
+          replicas: 2,
+          port: 8080,
+          ingress: { host: 'xn--wohngeld-mitte-2ob.berlin.example', path: '/a~b/c.d_e-f/' },
+          env,
+          secretRefs: ['wohngeld-web'],
+          ...extra,
+        },
+      ],
+    },
+  });
+}
+
+function verfahren(title: string): string {
+  return JSON.stringify({
+    apiVersion: 'freigabe/v1',
+    kind: 'Verfahren',
+    metadata: { name: 'wohngeld' },
+    spec: { title, tenant: 'bezirksamt-mitte', verfahrensverantwortliche: ['m-schulz'], schutzbedarf: 'hoch' },
+  });
+}
+
+function render(env: Record<string, string | number | boolean>, title: string) {
+  const estate = estateFrom({
+    ...basicFiles,
+    'environments/verfahren/wohngeld/produktion.yaml': booking(env),
+    'environments/verfahren/wohngeld/verfahren.yaml': verfahren(title),
+  });
+  return renderEstate({ estate, stages: ['produktion'] });
+}
+
+function docs(text: string): any[] {
+  return loadAll(text, { schema: CORE_SCHEMA });
+}
+
+/** Every key path in a value (array indices included), to compare shapes. */
+function shape(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return [`${prefix}[${value.length}]`, ...value.flatMap((v, i) => shape(v, `${prefix}/${i}`))];
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [`${prefix}/${k}`, ...shape(v, `${prefix}/${k}`)]);
+  return [];
+}
+
+describe('hostile values stay values', () => {
+  const env = Object.fromEntries(HOSTILE_VALUES.map((v, i) => [`VAR_${String(i).padStart(2, '0')}`, v]));
+  // Keys the schema allows that mean something to YAML 1.1 or to JavaScript objects.
+  Object.assign(env, { on: 'yes', NULL: '~', Y: 'n', __proto__x: 'p', constructor: 'c', toString: 't', hasOwnProperty: 'h' });
+  Object.defineProperty(env, '__proto__', { value: 'proto', enumerable: true, configurable: true, writable: true });
+  const title = 'Wohngeld\n---\nkind: Secret\u2028# {{ title }} "quoted": yes';
+  const hostile = render(env, title);
+  const benignEnv = Object.fromEntries(Object.keys(env).map((k, i) => [k, `value-${i}`]));
+  const benign = render(benignEnv, 'Wohngeld-Online');
+
+  test('renders without findings, the same files as benign values', () => {
+    expect(hostile.diagnostics).toEqual([]);
+    expect([...hostile.files.keys()]).toEqual([...benign.files.keys()]);
+    expect([...hostile.files.keys()].filter((p) => p.startsWith('produktion/wohngeld/')).length).toBe(11);
+  });
+
+  test('every file holds exactly one document of the intended kind, with the same keys as with benign values', () => {
+    for (const [path, text] of hostile.files) {
+      const h = docs(text);
+      const b = docs(benign.files.get(path)!);
+      expect(h.length, path).toBe(1);
+      expect(h[0].kind, path).toBe(b[0].kind);
+      expect(h[0].metadata?.name, path).toBe(b[0].metadata?.name);
+      expect(shape(h[0]), path).toEqual(shape(b[0]));
+    }
+  });
+
+  test('env names and values round-trip exactly as strings, in booking order', () => {
+    const deployment = docs(hostile.files.get('produktion/wohngeld/deployment-web.yaml')!)[0];
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env).toEqual(Object.entries(env).map(([name, value]) => ({ name, value })));
+    for (const e of container.env) expect(typeof e.value).toBe('string');
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'wohngeld-web' } }]);
+  });
+
+  test('free-text titles, image, host and path round-trip exactly', () => {
+    const ns = docs(hostile.files.get('produktion/wohngeld/namespace-wohngeld-produktion.yaml')!)[0];
+    expect(ns.metadata.annotations['freigabe.io/title']).toBe(title);
+    const deployment = docs(hostile.files.get('produktion/wohngeld/deployment-web.yaml')!)[0];
+    expect(deployment.spec.template.spec.containers[0].image).toBe(
+      'registry.itdz.example/wohngeld/web:1.0_rc-1.2@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e',
+    );
+    const ingress = docs(hostile.files.get('produktion/wohngeld/ingress-web.yaml')!)[0];
+    expect(ingress.spec.rules[0].host).toBe('xn--wohngeld-mitte-2ob.berlin.example');
+    expect(ingress.spec.rules[0].http.paths[0].path).toBe('/a~b/c.d_e-f/');
+  });
+
+  test('nothing in the text can start a document, tag, anchor, alias or comment', () => {
+    for (const [path, text] of hostile.files) {
+      for (const line of text.split('\n')) {
+        expect(line, path).not.toMatch(/^(---|\.\.\.)/);
+        // The first character of a value (after a plain or quoted key, or a list dash).
+        expect(line, path).not.toMatch(/^\s*(?:- )*(?:(?:[^"\s:][^:]*|"(?:[^"\\]|\\.)*"): )?(?:[!&*#|>%@`']|[{[](?!\}$|\]$))/);
+      }
+      expect(text, path).not.toMatch(/[\u0085\u2028\u2029\u0007\u007f\ufeff\t]/);
+    }
+  });
+
+  test('numbers and booleans in env become strings', () => {
+    const r = render({ INT: 42, FLOAT: 0.5, BIG: 12345678901234, NEG: -1, BOOL: false }, 'T');
+    const c = docs(r.files.get('produktion/wohngeld/deployment-web.yaml')!)[0].spec.template.spec.containers[0];
+    expect(c.env).toEqual([
+      { name: 'INT', value: '42' },
+      { name: 'FLOAT', value: '0.5' },
+      { name: 'BIG', value: '12345678901234' },
+      { name: 'NEG', value: '-1' },
+      { name: 'BOOL', value: 'false' },
+    ]);
+  });
+});
