@@ -105,3 +105,14 @@ describe('small helpers', () => {
     expect(order.at(-1)).toBe('a3');
   });
 });
+
+describe('production start', () => {
+  test('names every missing credential, never a value', async () => {
+    const { missingProductionSettings } = await import('../../src/github/credentials.js');
+    expect(missingProductionSettings({})).toHaveLength(3);
+    expect(missingProductionSettings({ APP_ID: '1', PRIVATE_KEY_PATH: 'k.pem', WEBHOOK_SECRET: 's3cr3t' })).toEqual([]);
+    const missing = missingProductionSettings({ APP_ID: '1', PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' }).join(' ');
+    expect(missing).toMatch(/^WEBHOOK_SECRET/);
+    expect(missing).not.toContain('BEGIN');
+  });
+});
