@@ -179,6 +179,17 @@ export function computeChanges(params: ChangesParams): Change[] {
   }
 
   // Per Fachverfahren: verfahren.yaml, each stage booking, stray files in its directory.
+  // Stages by Fachverfahren in one pass over the paths (not one pass per Fachverfahren: that is quadratic).
+  const bookingStages = new Map<string, string[]>();
+  const strayFiles = new Map<string, string[]>();
+  for (const rel of [...new Set([...b.root.keys(), ...h.root.keys()])]) {
+    const place = placeOf(rel);
+    if (place.kind !== 'booking' && place.kind !== 'verfahren-other') continue;
+    const index = place.kind === 'booking' ? bookingStages : strayFiles;
+    const list = index.get(place.verfahren) ?? [];
+    list.push(place.kind === 'booking' ? place.stage : rel);
+    index.set(place.verfahren, list);
+  }
   for (const name of [...verfahrenTouched].sort(cmp)) {
     const be = base.verfahren.get(name);
     const he = head.verfahren.get(name);
@@ -190,11 +201,7 @@ export function computeChanges(params: ChangesParams): Change[] {
       changes.push({ verfahren: name, stage: null, kind, components: [], files: unique([b.root.get(vRel), h.root.get(vRel)]) });
     }
     // By path, not by bookingFiles: a file whose name is not a valid stage is still a change.
-    const allRel = [...new Set([...b.root.keys(), ...h.root.keys()])];
-    const stages = allRel.flatMap((rel) => {
-      const place = placeOf(rel);
-      return place.kind === 'booking' && place.verfahren === name ? [place.stage] : [];
-    });
+    const stages = bookingStages.get(name) ?? [];
     for (const stage of stages) {
       const rel = `verfahren/${name}/${stage}.yaml`;
       if (!changedRel(rel)) continue;
@@ -217,9 +224,7 @@ export function computeChanges(params: ChangesParams): Change[] {
     }
     // Files in the directory that are neither verfahren.yaml nor a booking (findings elsewhere).
     const prefix = `verfahren/${name}/`;
-    const stray = allRel
-      .filter((rel) => rel.startsWith(prefix) && placeOf(rel).kind === 'verfahren-other' && changedRel(rel))
-      .sort(cmp);
+    const stray = (strayFiles.get(name) ?? []).filter((rel) => rel.startsWith(prefix) && changedRel(rel)).sort(cmp);
     if (stray.length > 0) {
       const files = unique(stray.flatMap((rel) => [b.root.get(rel), h.root.get(rel)]));
       changes.push({ verfahren: name, stage: null, kind: 'settings', components: [], files });
