@@ -19,7 +19,6 @@ export interface GitHubText {
   readonly archiveTooLargeTitle: string;
   readonly archiveTooLargeSummary: (sha: string, e: LimitExceeded) => string;
   readonly archiveProblem: (reason: ArchiveProblemReason) => string;
-  readonly approvalBlockedByValidation: string;
   readonly commentFooter: (sha: string) => string;
   readonly commentNoEstateChange: (sha: string, root: string) => string;
 }
@@ -55,7 +54,6 @@ const de: GitHubText = {
       'special-file': 'Nur reguläre Dateien sind im Estate erlaubt; der Eintrag wurde nicht gelesen.',
       'unsafe-path': 'Unsicherer Pfad im Archiv (absolut oder mit „..“); der Eintrag wurde nicht gelesen.',
     })[reason],
-  approvalBlockedByValidation: 'Die Validierung meldet Fehler; die Freigabe wird trotzdem angezeigt, damit sie parallel eingeholt werden kann.',
   commentFooter: (sha) => `<sub>freigabe · Stand: Commit \`${sha.slice(0, 7)}\` · neu prüfen mit \`/freigabe recheck\`</sub>`,
   commentNoEstateChange: (sha, root) => `### freigabe\n\nDer Pull Request ändert (Stand Commit \`${sha.slice(0, 7)}\`) keine Datei unter \`${root}/\`; es ist keine Prüfung und keine Freigabe erforderlich.`,
 };
@@ -81,7 +79,6 @@ const en: GitHubText = {
       'special-file': 'Only regular files are allowed in the estate; the entry was not read.',
       'unsafe-path': 'Unsafe path in the archive (absolute or with ".."); the entry was not read.',
     })[reason],
-  approvalBlockedByValidation: 'Validation reports errors; the approvals are shown anyway so they can be collected in parallel.',
   commentFooter: (sha) => `<sub>freigabe · as of commit \`${sha.slice(0, 7)}\` · check again with \`/freigabe recheck\`</sub>`,
   commentNoEstateChange: (sha, root) => `### freigabe\n\nAs of commit \`${sha.slice(0, 7)}\` this pull request changes no file under \`${root}/\`; no check and no approval is required.`,
 };
