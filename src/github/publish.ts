@@ -3,7 +3,7 @@
  * committed to its rendered branch — or to `<stage>/` on a deploy repository's default
  * branch — through the Git Data API:
  *
- *   1. read   ref → commit (message, tree) → recursive tree            (3 calls per stage)
+ *   1. read   ref → commit (message: trailers) → recursive tree       (2–3 calls per stage)
  *   2. build  diffStageTree: only changed files become blobs; deletions are `sha: null`
  *   3. write  blobs → tree (base_tree) → commit (one per stage) → ref without force
  *
@@ -16,8 +16,12 @@
  * identical rendered tree makes no commit; and a source commit that is an ancestor of the
  * one already published is stale (a late delivery) and is not published over a newer one.
  */
+import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
+import { loadEstate, loadSettings } from '../core/load.js';
 import type { Estate, Settings } from '../core/model.js';
 import { stageNames, findStage } from '../core/model.js';
+import { renderEstate } from '../core/render.js';
+import type { Snapshot } from '../core/snapshot.js';
 import {
   approversOf,
   commitMessage,
@@ -27,7 +31,13 @@ import {
   type Approver,
   type TreeEntry,
 } from '../core/publication.js';
+import { imageChanges, nextStage } from '../core/promotion-proposal.js';
+import { createDeployments, type DeploymentRecord } from './deployments.js';
+import { openPromotionPr, type PromotionPrResult } from './promotion-pr.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
+import type { SnapshotCache } from './snapshot-cache.js';
+import { readSnapshot } from './snapshot-reader.js';
+import type { ArchiveLimits } from './tarball.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -97,9 +107,9 @@ interface BranchState {
   readonly head?: string;
   readonly tree?: string;
   readonly message?: string;
-  readonly entries: readonly TreeEntry[];
 }
 
+/** The branch head and its commit (message, tree); the tree listing is read separately, only when needed. */
 async function readBranch(octokit: GitHubClient, target: StageTarget): Promise<BranchState> {
   let head: string;
   try {
@@ -107,22 +117,22 @@ async function readBranch(octokit: GitHubClient, target: StageTarget): Promise<B
     head = data.object.sha;
   } catch (error) {
     // 404: no such branch yet. 409: an empty repository (a deploy repository without commits).
-    if (status(error) === 404 || status(error) === 409) return { entries: [] };
+    if (status(error) === 404 || status(error) === 409) return {};
     throw error;
   }
   const { data: commit } = await octokit.rest.git.getCommit({ owner: target.owner, repo: target.repo, commit_sha: head });
-  const { data: tree } = await octokit.rest.git.getTree({ owner: target.owner, repo: target.repo, tree_sha: commit.tree.sha, recursive: 'true' });
-  if (tree.truncated) {
+  return { head, tree: commit.tree.sha, message: commit.message };
+}
+
+async function readTree(octokit: GitHubClient, target: StageTarget, tree: string | undefined): Promise<TreeEntry[]> {
+  if (!tree) return [];
+  const { data } = await octokit.rest.git.getTree({ owner: target.owner, repo: target.repo, tree_sha: tree, recursive: 'true' });
+  if (data.truncated) {
     // GitHub truncates recursive trees beyond 100,000 entries / 7 MB; a diff against a partial
     // tree would delete files, so we refuse rather than guess.
     throw new Error(`tree of ${target.owner}/${target.repo}@${target.branch} is truncated by GitHub; too large to publish safely`);
   }
-  return {
-    head,
-    tree: commit.tree.sha,
-    message: commit.message,
-    entries: tree.tree.map((e) => ({ path: e.path ?? '', type: e.type ?? 'blob', sha: e.sha ?? '', ...(e.mode ? { mode: e.mode } : {}) })),
-  };
+  return data.tree.map((e) => ({ path: e.path ?? '', type: e.type ?? 'blob', sha: e.sha ?? '', ...(e.mode ? { mode: e.mode } : {}) }));
 }
 
 /** Compare results within one publication run: most branches name the same previous source. */
@@ -157,7 +167,8 @@ export interface PublishStageParams {
   readonly sha: string;
   /** Wanted stage content, relative to the stage directory. */
   readonly files: ReadonlyMap<string, string>;
-  readonly audit: AuditInfo;
+  /** Fetched only when a commit is made (a re-delivery costs no pull-request lookups). */
+  readonly audit: () => Promise<AuditInfo>;
   readonly locale: 'de' | 'en';
   readonly log: Logger;
   /** Trust the trailers (push): a head with our source trailer is done, an older source is stale. */
@@ -191,7 +202,8 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
       }
     }
 
-    const diff = diffStageTree({ files, current: branch.entries, prefix: target.prefix });
+    const current = await readTree(octokit, target, branch.tree);
+    const diff = diffStageTree({ files, current, prefix: target.prefix });
     if (diff.unchanged) return result(branch.head ? 'unchanged' : 'empty');
 
     for (const u of diff.upserts) {
@@ -208,13 +220,14 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
         ...diff.deletions.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
       ],
     });
+    const audit = await params.audit();
     const message = commitMessage({
       stage,
       ...(params.stageTitle ? { stageTitle: params.stageTitle } : {}),
       source: sha,
-      ...(params.audit.pullRequest ? { pullRequest: params.audit.pullRequest } : {}),
-      approvedBy: params.audit.approvedBy,
-      notfall: params.audit.notfall,
+      ...(audit.pullRequest ? { pullRequest: audit.pullRequest } : {}),
+      approvedBy: audit.approvedBy,
+      notfall: audit.notfall,
       verfahren: diff.verfahren,
       bootstrap: diff.bootstrap,
       locale: params.locale,
@@ -247,7 +260,7 @@ export interface PublishEstateParams {
   readonly estate: Estate;
   /** renderEstate's files ('<stage>/…'). */
   readonly rendered: ReadonlyMap<string, string>;
-  readonly audit: AuditInfo;
+  readonly audit: () => Promise<AuditInfo>;
   readonly log: Logger;
   readonly trustTrailers: boolean;
 }
@@ -301,4 +314,123 @@ export async function fetchAuditInfo(params: { octokit: GitHubClient; source: Re
     approvedBy: approversOf(reviews, pr.head.sha),
     notfall: pr.labels.some((l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === 'notfall'),
   };
+}
+
+export interface PublicationDeps {
+  readonly cache: SnapshotCache;
+  readonly limits: ArchiveLimits;
+}
+
+export interface PublishCommitParams extends RepoRef {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly defaultBranch: string;
+  /** A commit on the default branch. */
+  readonly sha: string;
+  readonly deps: PublicationDeps;
+  /** push: trust the trailers (re-delivery, late delivery); reconcile: compare trees only. */
+  readonly trustTrailers: boolean;
+}
+
+export type PublishCommitResult =
+  | { readonly ok: true; readonly estate: Estate; readonly snapshot: Snapshot; readonly stages: readonly StagePublication[]; readonly deployments: readonly DeploymentRecord[]; readonly audit: () => Promise<AuditInfo> }
+  | { readonly ok: false; readonly reason: 'archive-too-large' | 'settings-broken' | 'estate-errors' | 'render-errors'; readonly diagnostics?: readonly Diagnostic[] };
+
+/**
+ * 1. fetch the snapshot (one tarball, cached)  2. load and render (pure)  3. publish every
+ * stage  4. one deployment per changed Fachverfahren and stage.
+ *
+ * A default branch with errors is not published: the renderer leaves a failing directory out,
+ * and publishing that would delete the Fachverfahren from the branch and let Argo CD / Flux
+ * prune it. The pull-request checks keep errors off the default branch; if one gets there by a
+ * direct push, the rendered branches stay as they were until it is fixed.
+ */
+export async function publishCommit(params: PublishCommitParams): Promise<PublishCommitResult> {
+  const { octokit, log, owner, repo, sha, deps } = params;
+  const source = { owner, repo };
+  const read = await readSnapshot({ octokit, owner, repo, sha, scope: [], cache: deps.cache, limits: deps.limits });
+  if (!read.ok) {
+    log.error({ sha, exceeded: read.exceeded }, 'freigabe cannot publish: repository archive too large');
+    return { ok: false, reason: 'archive-too-large' };
+  }
+  const settings = loadSettings(read.snapshot);
+  if (settings.diagnostics.length > 0) {
+    log.error({ sha, findings: settings.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe cannot publish: broken settings file');
+    return { ok: false, reason: 'settings-broken', diagnostics: settings.diagnostics };
+  }
+  const loaded = loadEstate({ snapshot: read.snapshot, settings: settings.value });
+  if (hasErrors(loaded.diagnostics)) {
+    log.error({ sha, findings: loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a default branch with errors');
+    return { ok: false, reason: 'estate-errors', diagnostics: loaded.diagnostics };
+  }
+  const estate = loaded.value;
+  const out = outputRepository(estate.settings, source);
+  const render = renderEstate({ estate, repoURL: `https://github.com/${out.owner}/${out.repo}.git` });
+  if (hasErrors(render.diagnostics)) {
+    log.error({ sha, findings: render.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a render with errors');
+    return { ok: false, reason: 'render-errors', diagnostics: render.diagnostics };
+  }
+
+  let audit: AuditInfo | undefined;
+  const auditOf = async (): Promise<AuditInfo> => (audit ??= await fetchAuditInfo({ octokit, source, sha, defaultBranch: params.defaultBranch }));
+  const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
+  const deployments = stages.some((s) => s.commit)
+    ? await createDeployments({ octokit, publications: stages, estate, sha, audit: await auditOf(), log })
+    : [];
+  return { ok: true, estate, snapshot: read.snapshot, stages, deployments, audit: auditOf };
+}
+
+const ZERO_SHA = /^0+$/;
+
+export interface PushLike {
+  readonly ref: string;
+  readonly before: string;
+  readonly after: string;
+  readonly deleted?: boolean;
+  readonly repository: { readonly name: string; readonly owner: { readonly login?: string; readonly name?: string | null } | null; readonly default_branch?: string; readonly master_branch?: string };
+}
+
+export interface HandlePushParams {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly payload: PushLike;
+  readonly deps: PublicationDeps;
+}
+
+export interface PushResult {
+  readonly published?: PublishCommitResult;
+  readonly promotions: readonly PromotionPrResult[];
+}
+
+/**
+ * A push to the default branch: publish it, then propose the next stage for every stage whose
+ * images changed from `before` to `after`. Pushes to other branches are not ours.
+ */
+export async function handlePush(params: HandlePushParams): Promise<PushResult> {
+  const { octokit, log, payload, deps } = params;
+  const owner = payload.repository.owner?.login ?? payload.repository.owner?.name ?? '';
+  const repo = payload.repository.name;
+  const defaultBranch = payload.repository.default_branch ?? payload.repository.master_branch ?? 'main';
+  if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted || ZERO_SHA.test(payload.after)) return { promotions: [] };
+
+  const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true });
+  if (!published.ok || ZERO_SHA.test(payload.before)) return { published, promotions: [] };
+
+  const settings = published.estate.settings;
+  const base = await readSnapshot({ octokit, owner, repo, sha: payload.before, scope: [`${settings.root}/`, `${settings.templates}/`], cache: deps.cache, limits: deps.limits });
+  if (!base.ok) return { published, promotions: [] };
+  const baseEstate = loadEstate({ snapshot: base.snapshot, settings }).value;
+  const changes = imageChanges({ base: baseEstate, head: published.estate }).filter((c) => nextStage(published.estate, c.stage) !== undefined);
+  const promotions: PromotionPrResult[] = [];
+  if (changes.length === 0) return { published, promotions };
+  const context = async () => {
+    const audit = await published.audit();
+    return { ...(audit.pullRequest ? { source: audit.pullRequest } : {}), exclude: audit.pullRequest?.author ? [audit.pullRequest.author] : [] };
+  };
+  for (const change of changes) {
+    promotions.push(
+      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: payload.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+    );
+  }
+  return { published, promotions };
 }

@@ -1,0 +1,164 @@
+/**
+ * Reconciliation (PRODUCT.md §4.4): webhooks get lost, so on start-up and on a schedule every
+ * installed repository is brought back to what its default branch says:
+ *
+ *   1. the rendered branches are compared with a fresh render of the default-branch head and
+ *      repaired through the same publication path as a push (trees compared, not trailers,
+ *      so a branch that drifted is repaired even if its head names the right source);
+ *   2. every open pull request is evaluated again (the checks and the sticky comment).
+ *
+ * reconcileRepository does one repository and knows no timers; the Reconciler schedules it:
+ * one tick at start, then every TICK_MINUTES, each repository when its own
+ * `reconcileIntervalMinutes` has passed; a tick never overlaps the previous one; the timer is
+ * unref'd so it never keeps the process alive.
+ */
+import type { GitHubClient, RepoRef } from './github-client.js';
+import { loggable } from './loggable.js';
+import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
+import { publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
+import { DEFAULT_SETTINGS } from '../core/model.js';
+
+export interface ReconcileRepositoryParams extends RepoRef {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly deps: PublicationDeps;
+  /** The pull-request evaluation (src/github/evaluate.ts); left out, open pull requests are not re-evaluated. */
+  readonly evaluate?: (target: PullRequestTarget) => Promise<void>;
+}
+
+export interface ReconcileResult {
+  readonly skipped?: 'archived' | 'empty';
+  readonly published?: PublishCommitResult;
+  readonly evaluated: number;
+  /** The repository's reconcileIntervalMinutes (defaults when unknown). */
+  readonly intervalMinutes: number;
+}
+
+function status(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
+}
+
+export async function reconcileRepository(params: ReconcileRepositoryParams): Promise<ReconcileResult> {
+  const { octokit, log, owner, repo } = params;
+  const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+  if (repository.archived) return { skipped: 'archived', evaluated: 0, intervalMinutes: DEFAULT_SETTINGS.reconcileIntervalMinutes };
+  const defaultBranch = repository.default_branch;
+  let head: string;
+  try {
+    head = (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${defaultBranch}` })).data.object.sha;
+  } catch (error) {
+    if (status(error) === 404 || status(error) === 409) return { skipped: 'empty', evaluated: 0, intervalMinutes: DEFAULT_SETTINGS.reconcileIntervalMinutes };
+    throw error;
+  }
+
+  // 1. rendered branches
+  const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: head, deps: params.deps, trustTrailers: false });
+  const repaired = published.ok ? published.stages.filter((s) => s.commit).map((s) => s.stage) : [];
+  if (repaired.length > 0) log.warn({ repository: `${owner}/${repo}`, sha: head, stages: repaired }, 'reconciliation published missing rendered commits');
+
+  // 2. open pull requests, one after another (each evaluation is itself a handful of calls)
+  let evaluated = 0;
+  if (params.evaluate) {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 });
+    const repositoryLike = { name: repo, owner: { login: owner }, default_branch: defaultBranch };
+    for (const pull of pulls) {
+      try {
+        await params.evaluate(targetOf(repositoryLike, pull as unknown as PullLike));
+        evaluated++;
+      } catch (error) {
+        log.error({ err: loggable(error), pull: `${owner}/${repo}#${pull.number}` }, 'reconciliation could not evaluate pull request');
+      }
+    }
+  }
+  return { published, evaluated, intervalMinutes: published.ok ? published.estate.settings.reconcileIntervalMinutes : DEFAULT_SETTINGS.reconcileIntervalMinutes };
+}
+
+/** The slice of a Probot instance the scheduler needs. */
+export interface AppAuth {
+  auth(installationId?: number): Promise<GitHubClient>;
+}
+
+export interface ReconcilerOptions {
+  readonly app: AppAuth;
+  readonly log: Logger;
+  readonly deps: PublicationDeps;
+  readonly evaluate?: (octokit: GitHubClient, target: PullRequestTarget) => Promise<void>;
+  readonly now?: () => number;
+  /** Runs one repository's reconciliation exclusive of its push handling ('owner/repo' key). */
+  readonly runExclusive?: (key: string, task: () => Promise<void>) => Promise<void>;
+  /** How often the scheduler looks for due repositories (the smallest allowed interval). */
+  readonly tickMinutes?: number;
+}
+
+export const TICK_MINUTES = 5;
+
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  readonly #lastRun = new Map<string, { at: number; intervalMinutes: number }>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+  }
+
+  /** First tick now, then every tick interval. */
+  start(): void {
+    if (this.#timer) return;
+    void this.tick();
+    this.#timer = setInterval(() => void this.tick(), (this.#options.tickMinutes ?? TICK_MINUTES) * 60_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One pass over all installations; a pass still running makes this a no-op. */
+  tick(): Promise<void> {
+    if (this.#running) return this.#running;
+    this.#running = this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    const { app, log } = this.#options;
+    const now = this.#options.now ?? Date.now;
+    try {
+      const appOctokit = await app.auth();
+      const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
+      for (const installation of installations) {
+        if (installation.suspended_at) continue;
+        const octokit = await app.auth(installation.id);
+        const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+        for (const r of repositories) {
+          const key = r.full_name;
+          const last = this.#lastRun.get(key);
+          if (last && now() - last.at < last.intervalMinutes * 60_000) continue;
+          try {
+            const run = async () => {
+              const result = await reconcileRepository({
+                octokit,
+                log,
+                owner: r.owner.login,
+                repo: r.name,
+                deps: this.#options.deps,
+                ...(this.#options.evaluate ? { evaluate: (target: PullRequestTarget) => this.#options.evaluate!(octokit, target) } : {}),
+              });
+              this.#lastRun.set(key, { at: now(), intervalMinutes: result.intervalMinutes });
+            };
+            await (this.#options.runExclusive ? this.#options.runExclusive(key, run) : run());
+          } catch (error) {
+            // One broken repository must not stop the others; it is retried on the next tick.
+            log.error({ err: loggable(error), repository: key }, 'reconciliation failed');
+          }
+        }
+      }
+    } catch (error) {
+      log.error({ err: loggable(error) }, 'reconciliation pass failed');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The after-merge part of the app under test: a Probot instance with a throwaway key and
+ * afterMergeApp loaded, the strict OpenAPI mock, an in-memory Git server for the estate
+ * repository (default branch and rendered branches), and push payloads from
+ * @octokit/webhooks-examples.
+ */
+import { Writable } from 'node:stream';
+import examples from '@octokit/webhooks-examples';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterMergeApp } from '../../src/github/after-merge.js';
+import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { loadEstate } from '../../src/core/load.js';
+import { commitMessage, stageFiles } from '../../src/core/publication.js';
+import { renderEstate } from '../../src/core/render.js';
+import { snapshotOf } from '../../src/core/snapshot.js';
+import { stageNames } from '../../src/core/model.js';
+import { throwawayPrivateKey } from '../github/app-harness.js';
+import { GitHubMock } from '../github/openapi-mock.js';
+import { tarball } from '../github/tarball-builder.js';
+import { GitServer } from './git-server.js';
+
+export const OWNER = 'itdz';
+export const REPO = 'estate';
+export const INSTALLATION = 4242;
+export const TOKEN = 'ghs_throwawayInstallationToken0123456789';
+export const REPO_URL = `https://github.com/${OWNER}/${REPO}.git`;
+export const API_BASE = `/repos/${OWNER}/${REPO}`;
+
+let key: string | undefined;
+
+export interface PublishTestApp {
+  readonly probot: Probot;
+  readonly mock: GitHubMock;
+  readonly git: GitServer;
+  readonly logs: string[];
+}
+
+export async function createPublishApp(): Promise<PublishTestApp> {
+  key ??= throwawayPrivateKey();
+  const logs: string[] = [];
+  const log = pino({ level: 'debug' }, new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }));
+  const probot = new Probot({
+    appId: 123,
+    privateKey: key,
+    secret: 'throwaway-webhook-secret',
+    log,
+    // A function, not an object: Probot merges its own throttle options over object defaults,
+    // which would space every write by a second.
+    Octokit: ProbotOctokit.defaults((o: Record<string, any>) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
+  });
+  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false }));
+  const mock = new GitHubMock();
+  mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
+    status: 201,
+    body: { token: TOKEN, expires_at: '2099-01-01T00:00:00Z', permissions: { contents: 'write' }, repository_selection: 'all' },
+  });
+  return { probot, mock, git: new GitServer(OWNER, REPO), logs };
+}
+
+type Payload = Record<string, any>;
+
+function example(name: string, match: (e: Payload) => boolean): Payload {
+  const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
+  const found = def?.examples.find(match);
+  if (!found) throw new Error(`no example for ${name}`);
+  return structuredClone(found);
+}
+
+/** The branch-push example of @octokit/webhooks-examples, for our repository and commits. */
+export function pushEvent(before: string, after: string, ref = 'refs/heads/main') {
+  const p = example('push', (e) => e.ref === 'refs/heads/master' && !e.deleted);
+  p.ref = ref;
+  p.before = before;
+  p.after = after;
+  p.deleted = false;
+  p.created = false;
+  p.repository.name = REPO;
+  p.repository.full_name = `${OWNER}/${REPO}`;
+  p.repository.owner.login = OWNER;
+  p.repository.owner.name = OWNER;
+  p.repository.default_branch = 'main';
+  p.repository.master_branch = 'main';
+  p.head_commit = { ...(p.head_commit ?? {}), id: after };
+  p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
+  return { id: `push-${after.slice(0, 8)}-${Math.random()}`, name: 'push' as const, payload: p };
+}
+
+export function commentEvent(body: string, number: number, user: { login: string; type: string }) {
+  const p = example('issue_comment', (e) => e.action === 'created');
+  p.repository.name = REPO;
+  p.repository.full_name = `${OWNER}/${REPO}`;
+  p.repository.owner.login = OWNER;
+  p.repository.default_branch = 'main';
+  p.issue.number = number;
+  p.issue.pull_request = { url: `https://api.github.com${API_BASE}/pulls/${number}`, html_url: `https://github.com/${OWNER}/${REPO}/pull/${number}` };
+  p.comment = { ...p.comment, body, user: { ...p.comment.user, ...user } };
+  p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
+  return { id: `comment-${Math.random()}`, name: 'issue_comment' as const, payload: p };
+}
+
+/** What freigabe renders for these estate files, by stage (relative to the stage directory). */
+export function renderedStages(files: Record<string, string>): Map<string, Map<string, string>> {
+  const estate = loadEstate({ snapshot: snapshotOf(files) }).value;
+  const { files: rendered, diagnostics } = renderEstate({ estate, repoURL: REPO_URL });
+  if (diagnostics.length > 0) throw new Error(`fixture does not render: ${JSON.stringify(diagnostics)}`);
+  return new Map(stageNames(estate).map((s) => [s, stageFiles(rendered, s)]));
+}
+
+/** The default branch at a commit with these files; returns the commit sha. */
+export function commitEstate(git: GitServer, files: Record<string, string>, parents: string[] = [], message = 'estate'): string {
+  return git.seed('main', files, message, parents);
+}
+
+/** Rendered branches as freigabe would have published `source` (one commit per stage). */
+export function seedRendered(git: GitServer, files: Record<string, string>, source: string): void {
+  for (const [stage, stageTree] of renderedStages(files)) {
+    git.seed(`rendered/${stage}`, Object.fromEntries(stageTree), commitMessage({ stage, source, approvedBy: [], notfall: false, verfahren: [] }));
+  }
+}
+
+export async function serveTarball(mock: GitHubMock, sha: string, files: Record<string, string>): Promise<void> {
+  mock.tarball(OWNER, REPO, sha, await tarball(`${OWNER}-${REPO}-${sha.slice(0, 7)}`, files));
+}
+
+export function userJson(login: string, id = 1) {
+  return { login, id, node_id: `U${id}`, avatar_url: '', gravatar_id: '', url: '', html_url: '', type: 'User', site_admin: false };
+}
+
+/** A merged pull request as `GET /commits/{sha}/pulls` lists it. */
+export function mergedPull(p: { number: number; mergeSha: string; headSha: string; author: string; title: string; labels?: string[] }) {
+  return {
+    id: p.number, number: p.number, node_id: 'PR', state: 'closed', locked: false, title: p.title, body: null,
+    user: userJson(p.author, 5), labels: (p.labels ?? []).map((name, i) => ({ id: i, node_id: 'L', url: '', name, color: 'ff0000', default: false, description: null })),
+    html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, url: '', merged_at: '2026-05-04T09:59:00Z', merge_commit_sha: p.mergeSha,
+    head: { sha: p.headSha, ref: 'feature', label: `${OWNER}:feature`, user: userJson(p.author, 5), repo: null },
+    base: { sha: 'b'.repeat(40), ref: 'main', label: `${OWNER}:main`, user: userJson(OWNER, 6), repo: null },
+  };
+}
+
+export function reviewJson(login: string, state: string, commitId: string, submittedAt: string, i = 0) {
+  return {
+    id: 500 + i, node_id: `R${i}`, user: userJson(login, 600 + i), body: '', state, commit_id: commitId, html_url: '', pull_request_url: '',
+    author_association: 'MEMBER', submitted_at: submittedAt, _links: { html: { href: '' }, pull_request: { href: '' } },
+  };
+}
