@@ -161,6 +161,17 @@ export function checkRunRerequestedEvent(s: PullState = {}, name = 'freigabe/app
   return { id: `run-${Math.random()}`, name: 'check_run' as const, payload: p };
 }
 
+export function checkSuiteRerequestedEvent(s: PullState = {}) {
+  const p = example('check_suite', 'rerequested');
+  adaptRepository(p, s);
+  p.check_suite.head_sha = s.headSha ?? HEAD_SHA;
+  p.check_suite.pull_requests = [
+    { number: NUMBER, id: 1, url: '', head: { sha: s.headSha ?? HEAD_SHA, ref: 'feature', repo: { id: 1, name: REPO, url: '' } }, base: { sha: s.baseSha ?? BASE_SHA, ref: 'main', repo: { id: 1, name: REPO, url: '' } } },
+    { number: 99, id: 2, url: '', head: { sha: 'f'.repeat(40), ref: 'old', repo: { id: 1, name: REPO, url: '' } }, base: { sha: BASE_SHA, ref: 'main', repo: { id: 1, name: REPO, url: '' } } },
+  ];
+  return { id: `suite-${Math.random()}`, name: 'check_suite' as const, payload: p };
+}
+
 /** `GET /repos/{o}/{r}/pulls/{n}` response for events that only carry the number. */
 export function pullResponse(s: PullState = {}): Payload {
   const pull = example('pull_request', 'opened').pull_request;

@@ -10,6 +10,7 @@ import {
   BASE_SHA,
   checkRun,
   checkRunRerequestedEvent,
+  checkSuiteRerequestedEvent,
   checkRuns,
   commentEvent,
   createTestApp,
@@ -255,6 +256,13 @@ describe('events', () => {
     await t.probot.receive(checkRunRerequestedEvent());
     await t.probot.receive(checkRunRerequestedEvent({}, 'ci/build'));
     expect(checkRuns(t.mock)).toHaveLength(2);
+  });
+
+  test('"Re-run all checks" (check_suite rerequested) re-evaluates the pull request of that head commit only', async () => {
+    t = await createTestApp();
+    await t.pr.expectEvaluation({ pullRequestGet: {}, tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
+    await t.probot.receive(checkSuiteRerequestedEvent());
+    expect(checkRuns(t.mock).map((r) => r.name).sort()).toEqual([APPROVAL_CHECK, VALIDATION_CHECK]);
   });
 
   test('edited without a new base is ignored', async () => {
