@@ -8,51 +8,8 @@ import { describe, expect, test } from 'vitest';
 import { loadAll, CORE_SCHEMA } from 'js-yaml';
 import { renderEstate } from '../src/core/render.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
+import { HOSTILE_VALUES } from './fixtures/render/hostile.js';
 
-export const HOSTILE_VALUES: readonly string[] = [
-  'line one\nline two',
-  'x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding',
-  'key: value',
-  'a: b\n  nested: true\nsecond: key',
-  '{{ namespace }} {{{ raw }}} {{#each x}}',
-  '"double" and \'single\' quotes',
-  '"}\n---\nkind: Secret\n',
-  '# not a comment',
-  'value # trailing comment',
-  '!!python/object/apply:os.system ["id"]',
-  '!<tag:yaml.org,2002:str> tagged',
-  '&anchor value',
-  '*alias',
-  '<<: *alias',
-  'paragraph\u2028separator\u2029end',
-  'next\u0085line',
-  'bell\u0007 del\u007f bom\ufeff',
-  'tab\there',
-  '---',
-  '...',
-  '',
-  ' leading and trailing spaces ',
-  '- a list item',
-  '[flow, sequence]',
-  '{flow: mapping}',
-  '|\n  literal block',
-  '> folded',
-  '% directive',
-  '@at `backtick`',
-  'null',
-  '~',
-  'true',
-  'on',
-  'NO',
-  '0777',
-  '0x1F',
-  '1e3',
-  '.inf',
-  '12:30:00',
-  '2024-01-01',
-  'emoji 🚀 and umlauts äöüß',
-  '\\backslash\\n not a newline',
-];
 
 const basicFiles = readTree(join(FIXTURES, 'basic'));
 
@@ -114,7 +71,7 @@ describe('hostile values stay values', () => {
   // Keys the schema allows that mean something to YAML 1.1 or to JavaScript objects.
   Object.assign(env, { on: 'yes', NULL: '~', Y: 'n', __proto__x: 'p', constructor: 'c', toString: 't', hasOwnProperty: 'h' });
   Object.defineProperty(env, '__proto__', { value: 'proto', enumerable: true, configurable: true, writable: true });
-  const title = 'Wohngeld\n---\nkind: Secret\u2028# {{ title }} "quoted": yes';
+  const title = 'Wohngeld\n---\nkind: Secret\t# {{ title }} "quoted": yes';
   const hostile = render(env, title);
   const benignEnv = Object.fromEntries(Object.keys(env).map((k, i) => [k, `value-${i}`]));
   const benign = render(benignEnv, 'Wohngeld-Online');
@@ -163,7 +120,7 @@ describe('hostile values stay values', () => {
         // The first character of a value (after a plain or quoted key, or a list dash).
         expect(line, path).not.toMatch(/^\s*(?:- )*(?:(?:[^"\s:][^:]*|"(?:[^"\\]|\\.)*"): )?(?:[!&*#|>%@`']|[{[](?!\}$|\]$))/);
       }
-      expect(text, path).not.toMatch(/[\u0085\u2028\u2029\u0007\u007f\ufeff\t]/);
+      expect(text, path).not.toMatch(/[\u0085\u2028\u2029\t]/);
     }
   });
 
@@ -177,5 +134,19 @@ describe('hostile values stay values', () => {
       { name: 'NEG', value: '-1' },
       { name: 'BOOL', value: 'false' },
     ]);
+  });
+
+  test('control characters and Unicode line separators, which kustomize cannot carry, refuse the directory with a finding on the component', () => {
+    const refused = ['bell\u0007', 'del\u007f', 'bom\ufeff', 'nul\u0000', 'c1\u0090', 'lone \ud800 surrogate', 'next\u0085line', 'para\u2028graph', 'para\u2029graph'];
+    for (const value of refused) {
+      const r = render({ OK: 'fine', BAD: value }, 'T');
+      expect(r.diagnostics.map((d) => [d.code, d.file, d.line, d.path, d.params.kind]), JSON.stringify(value)).toEqual([
+        ['render-invalid-object', 'environments/verfahren/wohngeld/produktion.yaml', 1, '/spec/components/0', 'Deployment'],
+      ]);
+      expect(r.files.has('produktion/wohngeld/kustomization.yaml')).toBe(false);
+      expect(r.files.has('produktion/kustomization.yaml')).toBe(true);
+    }
+    // Printable text beyond the BMP is fine.
+    expect(render({ OK: 'emoji 🚀' }, 'T').diagnostics).toEqual([]);
   });
 });

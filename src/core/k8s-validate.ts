@@ -113,6 +113,29 @@ export const BOOTSTRAP_KINDS: Readonly<Record<string, KindRule>> = {
 };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// What survives `kustomize build` unchanged: YAML's printable set (tab, LF, CR and the rest of
+// Unicode except C0/C1 controls, DEL, lone surrogates, U+FFFE/U+FFFF) minus the BOM, which
+// go-yaml refuses to write, and minus NEL, U+2028 and U+2029, which kustomize 5.5 rewrites into
+// spaces or folded lines. Our own YAML encodes all of these exactly; Argo CD and Flux would
+// apply something else, or fail the whole directory.
+const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first string (key or value) in a value that contains a character YAML cannot print. */
+function unprintable(value: unknown): string | undefined {
+  if (typeof value === 'string') return NOT_PRINTABLE.test(value) ? value : undefined;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const bad = unprintable(v);
+      if (bad !== undefined) return bad;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = NOT_PRINTABLE.test(k) ? k : unprintable(v);
+      if (bad !== undefined) return bad;
+    }
+  }
+  return undefined;
+}
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export type ObjectProblem =
@@ -154,6 +177,11 @@ export function checkObject(doc: unknown, scope: ObjectScope): ObjectProblem | u
     for (const [k, v] of Object.entries(metadata.labels)) {
       if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) return invalid(`label ${k.slice(0, 80)} has an invalid value`);
     }
+  }
+  const bad = unprintable(doc);
+  if (bad !== undefined) {
+    const c = NOT_PRINTABLE.exec(bad)![0].charCodeAt(0);
+    return invalid(`a value contains the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which does not survive kustomize`);
   }
   const reason = rule.validate(doc);
   return reason === undefined ? undefined : invalid(reason);

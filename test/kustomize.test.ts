@@ -1,0 +1,91 @@
+/**
+ * The rendered tree is what Argo CD and Flux build: run the real `kubectl kustomize` on every
+ * Fachverfahren directory and on every stage root, and read its output (Go's YAML parser) back.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { loadAll, CORE_SCHEMA } from 'js-yaml';
+import { renderEstate } from '../src/core/render.js';
+import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
+import { HOSTILE_VALUES } from './fixtures/render/hostile.js';
+
+const KUBECTL = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
+const temp = mkdtempSync(join(tmpdir(), 'freigabe-kustomize-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function writeTree(name: string, files: ReadonlyMap<string, string>): string {
+  const root = join(temp, name);
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function kustomize(dir: string): any[] {
+  let out: string;
+  try {
+    out = execFileSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(`kubectl kustomize ${dir} failed: ${String((e as { stderr?: unknown }).stderr ?? e)}`);
+  }
+  return loadAll(out, { schema: CORE_SCHEMA }).filter((d) => d !== null);
+}
+
+/** Builds every directory of a rendered tree and checks the object counts. */
+function buildAll(name: string, files: ReadonlyMap<string, string>): Map<string, any[]> {
+  const root = writeTree(name, files);
+  const built = new Map<string, any[]>();
+  const dirs = [...new Set([...files.keys()].filter((p) => p.endsWith('/kustomization.yaml')).map((p) => dirname(p)))].sort();
+  expect(dirs.length).toBeGreaterThan(0);
+  for (const dir of dirs.filter((d) => d.includes('/'))) {
+    const objects = kustomize(join(root, dir));
+    const fileCount = [...files.keys()].filter((p) => dirname(p) === dir && !p.endsWith('/kustomization.yaml')).length;
+    expect(objects.length, dir).toBe(fileCount);
+    built.set(dir, objects);
+  }
+  for (const stage of dirs.filter((d) => !d.includes('/'))) {
+    const objects = kustomize(join(root, stage));
+    const expected = [...built.entries()].filter(([d]) => d.startsWith(`${stage}/`)).reduce((n, [, o]) => n + o.length, 0);
+    expect(objects.length, stage).toBe(expected);
+    // The stage root never reaches the bootstrap objects.
+    expect(objects.some((o) => ['ApplicationSet', 'GitRepository', 'Kustomization'].includes(o.kind)), stage).toBe(false);
+    built.set(stage, objects);
+  }
+  return built;
+}
+
+describe('kubectl kustomize builds every rendered directory', () => {
+  test('the basic fixture', () => {
+    const r = renderEstate({ estate: estateFrom(readTree(join(FIXTURES, 'basic'))) });
+    const built = buildAll('basic', r.files);
+    expect([...built.keys()]).toEqual(['produktion/wohngeld', 'vorpruefung/meldewesen', 'vorpruefung/wohngeld', 'produktion', 'vorpruefung']);
+    expect(built.get('produktion')!.length).toBe(12);
+  });
+
+  test('the injection case: Go reads back exactly the intended strings', () => {
+    const env = Object.fromEntries(HOSTILE_VALUES.map((v, i) => [`VAR_${i}`, v]));
+    const files = readTree(join(FIXTURES, 'basic'));
+    const booking = JSON.parse(JSON.stringify(loadAll(files['environments/verfahren/wohngeld/produktion.yaml'], { schema: CORE_SCHEMA })[0]));
+    booking.spec.components[0].env = env;
+    const r = renderEstate({
+      estate: estateFrom({ ...files, 'environments/verfahren/wohngeld/produktion.yaml': JSON.stringify(booking) }),
+      stages: ['produktion'],
+    });
+    expect(r.diagnostics).toEqual([]);
+    const built = buildAll('injection', r.files);
+    const deployment = built.get('produktion/wohngeld')!.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].env).toEqual(Object.entries(env).map(([name, value]) => ({ name, value })));
+  });
+
+  test('the example estate', () => {
+    const files = Object.fromEntries(Object.entries(readTree(join(import.meta.dirname, '..', 'environments'))).map(([p, t]) => [`environments/${p}`, t]));
+    const r = renderEstate({ estate: estateFrom(files) });
+    expect(r.diagnostics).toEqual([]);
+    const built = buildAll('example', r.files);
+    expect(built.size).toBeGreaterThan(10);
+  });
+});
