@@ -10,6 +10,8 @@ import { loadEstate } from '../src/core/load.js';
 import { snapshotOf } from '../src/core/snapshot.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
 import { expectGolden } from './fixtures/render/golden.js';
+import { validateEstate } from '../src/core/validate.js';
+import { hasErrors } from '../src/core/diagnostics.js';
 
 const basicFiles = readTree(join(FIXTURES, 'basic'));
 const basic = () => estateFrom(basicFiles);
@@ -183,6 +185,18 @@ describe('rendering the basic fixture', () => {
     const ks = obj(result.files.get('vorpruefung/_bootstrap/flux-kustomization.yaml'));
     expect(ks.apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
     expect(ks.spec).toMatchObject({ path: './', prune: true, sourceRef: { kind: 'GitRepository', name: repo.metadata.name } });
+  });
+});
+
+describe('rendering the example estate in environments/', () => {
+  test('validates, renders without findings and matches test/golden/example byte for byte', () => {
+    const tree = readTree(join(import.meta.dirname, '..', 'environments'));
+    const estate = estateFrom(Object.fromEntries(Object.entries(tree).map(([p, t]) => [`environments/${p}`, t])));
+    expect(hasErrors(validateEstate({ estate, today: '2026-01-01' }))).toBe(false);
+    const result = renderEstate({ estate });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.files.size).toBeGreaterThan(100);
+    expectGolden('example', result.files);
   });
 });
 
