@@ -65,6 +65,11 @@ export interface PlanParams {
   readonly review?: PlanReview;
   /** Render and diff manifests (default true); the approval gate alone does not need them. */
   readonly manifests?: boolean;
+  /**
+   * Parse results to reuse and fill (default: a fresh one per plan). A long-running caller (the
+   * GitHub app) may keep one per repository: a file parses again only when its bytes change.
+   */
+  readonly parseCache?: ParseCache;
 }
 
 /** What a change touches, from the files that differ between base and head. */
@@ -146,7 +151,7 @@ export function plan(params: PlanParams): Plan {
   const { labels = [], today, locale = 'de' } = params;
 
   // 1. load both states; files equal in base and head are parsed once
-  const cache: ParseCache = new Map();
+  const cache: ParseCache = params.parseCache ?? new Map();
   const base = loadEstate({ snapshot: params.base, cache }).value;
   const headLoad = loadEstate({ snapshot: params.head, cache });
   const head = headLoad.value;

@@ -2,9 +2,9 @@
  * Renderers of findings, validations, plans and approval decisions: text (terminal),
  * Markdown (pull-request comment, check-run summaries) and JSON (CONTRACTS.md). All pure.
  */
-export { findingJson, findingsJson, validationToJson, planToJson, gateToJson, changeJson } from './json.js';
+export { findingJson, findingsJson, validationToJson, planToJson, planJsonChunks, gateToJson, changeJson } from './json.js';
 export type { FindingJson, ChangeJson, ValidationJson, PlanJson, GateJson } from './json.js';
-export { formatFindingsText, formatValidationText, formatPlanText, formatGateText } from './text.js';
+export { formatFindingsText, formatValidationText, formatPlanText, planTextChunks, formatGateText } from './text.js';
 export type { TextOptions, PlanTextOptions } from './text.js';
 export {
   formatPlanMarkdown,

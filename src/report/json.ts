@@ -112,6 +112,23 @@ export function planToJson(plan: Plan, locale: Locale): PlanJson {
   };
 }
 
+/**
+ * planToJson's text in pieces: everything but the manifests at once, then one manifest diff
+ * per piece — valid JSON when joined, without one string of the whole (a first rollout's diff
+ * is tens of megabytes).
+ */
+export function* planJsonChunks(plan: Plan, locale: Locale): Generator<string> {
+  const { manifests: _omitted, ...rest } = planToJson({ ...plan, manifests: [] }, locale);
+  const head = JSON.stringify(rest, null, 2);
+  yield `${head.slice(0, head.lastIndexOf('\n}'))},\n  "manifests": [`;
+  let first = true;
+  for (const m of plan.manifests) {
+    yield `${first ? '' : ','}\n    ${JSON.stringify({ path: m.path, status: m.status, diff: m.diff })}`;
+    first = false;
+  }
+  yield `${first ? '' : '\n  '}]\n}\n`;
+}
+
 /** `freigabe gate --format json`: the decision, `ok` = every requirement met. */
 export function gateToJson(plan: Plan): GateJson {
   return { ok: plan.approval.satisfied, changes: plan.changes.map(changeJson), approval: approvalJson(plan.approval), emergency: plan.emergency };

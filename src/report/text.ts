@@ -20,9 +20,10 @@ export interface TextOptions {
 type Style = Parameters<typeof styleText>[0];
 
 class Painter {
-  constructor(private readonly enabled: boolean) {}
+  constructor(readonly enabled: boolean) {}
   paint(style: Style, text: string): string {
-    return this.enabled && text !== '' ? styleText(style, text) : text;
+    // The caller decided (TTY, NO_COLOR, FORCE_COLOR); styleText must not second-guess it against process.stdout.
+    return this.enabled && text !== '' ? styleText(style, text, { validateStream: false }) : text;
   }
 }
 
@@ -131,20 +132,29 @@ function changeLines(plan: Plan, t: UiText, p: Painter): string[] {
   return lines;
 }
 
-function diffLines(manifests: readonly ManifestDiff[], t: UiText, p: Painter): string[] {
-  if (manifests.length === 0) return [t.noManifestChanges];
+function manifestSummary(manifests: readonly ManifestDiff[], t: UiText): string {
+  if (manifests.length === 0) return t.noManifestChanges;
   const count = (s: ManifestDiff['status']): number => manifests.filter((m) => m.status === s).length;
-  const lines = [t.manifestSummary(manifests.length, count('added'), count('removed'), count('modified')), ''];
-  for (const m of manifests) {
-    for (const l of m.diff.replace(/\n$/, '').split('\n')) {
-      if (l.startsWith('+++') || l.startsWith('---')) lines.push(p.paint('bold', l));
-      else if (l.startsWith('@@')) lines.push(p.paint('cyan', l));
-      else if (l.startsWith('+')) lines.push(p.paint('green', l));
-      else if (l.startsWith('-')) lines.push(p.paint('red', l));
-      else lines.push(l);
-    }
-  }
-  return lines;
+  return t.manifestSummary(manifests.length, count('added'), count('removed'), count('modified'));
+}
+
+/** One file's unified diff, coloured like git's. */
+function diffText(m: ManifestDiff, p: Painter): string {
+  if (!p.enabled) return m.diff;
+  const lines = m.diff.replace(/\n$/, '').split('\n');
+  return `${lines
+    .map((l) =>
+      l.startsWith('+++') || l.startsWith('---')
+        ? p.paint('bold', l)
+        : l.startsWith('@@')
+          ? p.paint('cyan', l)
+          : l.startsWith('+')
+            ? p.paint('green', l)
+            : l.startsWith('-')
+              ? p.paint('red', l)
+              : l,
+    )
+    .join('\n')}\n`;
 }
 
 function section(title: string, body: readonly string[], p: Painter, indented = true): string[] {
@@ -171,11 +181,15 @@ export interface PlanTextOptions extends TextOptions {
   readonly decided?: boolean;
 }
 
-/** `freigabe plan`: findings, changes per stage, approvals, Kontingent, cost, manifest diff, verdict. */
-export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
+/**
+ * `freigabe plan` in pieces: findings, changes per stage, approvals, Kontingent, cost, the
+ * manifest summary, then each file's diff (not indented: it can be piped to `git apply`), then
+ * the verdict. Pieces, so a first rollout's diff of tens of thousands of files can be written
+ * out without building one huge string.
+ */
+export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator<string> {
   const t = uiText(options.locale);
   const p = new Painter(options.color ?? false);
-  const manifests = diffLines(plan.manifests, t, p);
   const lines = [
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
     ...section(t.headings.findings, formatFindingsText(plan.findings, options).trimEnd().split('\n'), p),
@@ -183,11 +197,19 @@ export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
     ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
     ...section(t.headings.cost, costLines(plan.cost, t, p), p),
-    // not indented: the diff can be piped to `git apply` or a pager as it is
-    ...section(t.headings.manifests, options.diff === false ? manifests.slice(0, 1) : manifests, p, false),
-    plan.ok ? p.paint('green', `✔ ${t.planOk}`) : p.paint('red', `✘ ${t.planFailed}`),
+    ...section(t.headings.manifests, [manifestSummary(plan.manifests, t)], p),
   ];
-  return `${lines.join('\n')}\n`;
+  yield `${lines.join('\n')}\n`;
+  if (options.diff !== false && plan.manifests.length > 0) {
+    for (const m of plan.manifests) yield diffText(m, p);
+    yield '\n';
+  }
+  yield `${plan.ok ? p.paint('green', `✔ ${t.planOk}`) : p.paint('red', `✘ ${t.planFailed}`)}\n`;
+}
+
+/** `freigabe plan` as one string (see planTextChunks). */
+export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
+  return [...planTextChunks(plan, options)].join('');
 }
 
 /** `freigabe gate`: each requirement with who approved, who blocks and who could still approve. */

@@ -1,8 +1,8 @@
 /** `freigabe plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]`: what a pull request changes. */
 import { plan } from '../../core/plan.js';
-import { planToJson } from '../../report/json.js';
+import { planJsonChunks } from '../../report/json.js';
 import { formatPlanMarkdown } from '../../report/markdown.js';
-import { formatPlanText } from '../../report/text.js';
+import { planTextChunks } from '../../report/text.js';
 import { COMMON_OPTIONS, SOURCE_OPTIONS, common, labels, parse, today, useColor, type CommandIO } from '../options.js';
 import { readSources, sources } from '../sources.js';
 import { UsageError } from '../errors.js';
@@ -20,7 +20,8 @@ export function planCommand(argv: readonly string[], io: CommandIO, locale: 'de'
   // 2. plan (pure)
   const result = plan({ base: baseSnapshot, head: headSnapshot, labels: labels(values.labels), today: day, locale: c.locale });
   // 3. report (I/O)
-  if (c.format === 'json') io.stdout(`${JSON.stringify(planToJson(result, c.locale), null, 2)}\n`);
+  // JSON and text are written in pieces: a first rollout's manifest diff is tens of megabytes.
+  if (c.format === 'json') for (const chunk of planJsonChunks(result, c.locale)) io.stdout(chunk);
   else if (c.format === 'markdown') {
     // Default: the size of the pull-request comment, so the output can be pasted or posted as is.
     const raw = values['max-chars'];
@@ -29,6 +30,6 @@ export function planCommand(argv: readonly string[], io: CommandIO, locale: 'de'
       throw new UsageError(uiText(c.locale).cli.badValue('--max-chars', String(raw), '≥ 1000'));
     }
     io.stdout(formatPlanMarkdown(result, { locale: c.locale, ...(maxChars ? { maxChars } : {}) }));
-  } else io.stdout(formatPlanText(result, { locale: c.locale, color: useColor(c.format, io) }));
+  } else for (const chunk of planTextChunks(result, { locale: c.locale, color: useColor(c.format, io) })) io.stdout(chunk);
   return result.ok ? 0 : 1;
 }
