@@ -10,5 +10,6 @@ import { optionsFromEnv } from './github/options.js';
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
 
-const app: ApplicationFunction = (probot) => freigabeApp(optionsFromEnv(process.env))(probot);
+const app: ApplicationFunction = (probot) =>
+  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
 export default app;

@@ -5,6 +5,7 @@
  * holds and nobody reads a stack trace in a pull request.
  */
 import type { Context, Logger, Probot } from 'probot';
+import { afterMergeApp } from './after-merge.js';
 import { parseCommand } from './commands.js';
 import { evaluatePullRequest, publish, type EvaluationDeps } from './evaluate.js';
 import type { GitHubClient } from './github-client.js';
@@ -16,19 +17,23 @@ import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 
 /** Webhook events freigabe subscribes to; app.yml's default_events must list exactly these. */
-export const EVENTS = ['pull_request', 'pull_request_review', 'check_suite', 'check_run', 'issue_comment'] as const;
+export const EVENTS = ['pull_request', 'pull_request_review', 'check_suite', 'check_run', 'issue_comment', 'push'] as const;
 
 /** Repository permissions freigabe uses; app.yml's default_permissions must list exactly these. */
 export const PERMISSIONS = {
   checks: 'write',
-  contents: 'read',
+  contents: 'write',
+  deployments: 'write',
   issues: 'write',
   members: 'read',
   metadata: 'read',
   pull_requests: 'write',
 } as const;
 
-export interface FreigabeAppOptions extends Partial<EvaluationDeps> {}
+export interface FreigabeAppOptions extends Partial<EvaluationDeps> {
+  /** Start the reconciliation scheduler (src/github/reconcile.ts); src/index.ts switches it on. */
+  readonly reconcile?: boolean;
+}
 
 export function freigabeApp(options: FreigabeAppOptions = {}) {
   const deps: EvaluationDeps = {
@@ -76,6 +81,9 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
       if (parseCommand(comment.body)?.name !== 'recheck') return;
       await evaluateNumbers(context, context.payload.repository, [issue.number], evaluate);
     });
+
+    // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, reconcile: options.reconcile ?? false, evaluate: (octokit, log, target) => evaluate({ octokit, log }, target) })(app);
   };
 }
 
