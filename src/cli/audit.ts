@@ -225,6 +225,8 @@ export function formatAuditCsv(entries: readonly AuditEntry[]): string {
 export interface CommandIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Default of --repo (the dispatcher passes its working directory). */
+  readonly cwd?: string;
 }
 
 const defaultIO: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
@@ -258,7 +260,7 @@ export async function auditCommand(argv: readonly string[], io: CommandIO = defa
   }
   try {
     const entries = await readAudit({
-      repo: opts.repo ?? process.cwd(),
+      repo: opts.repo ?? io.cwd ?? process.cwd(),
       ...(opts.stage ? { stage: opts.stage } : {}),
       ...(opts.ref ? { ref: opts.ref } : {}),
       ...(opts['branch-prefix'] ? { branchPrefix: opts['branch-prefix'] } : {}),

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditCommand, AUDIT_CSV_COLUMNS } from '../../src/cli/audit.js';
 import { commitMessage } from '../../src/core/publication.js';
+import { main } from '../../src/cli/main.js';
 
 const SRC1 = '1'.repeat(40);
 const SRC2 = '2'.repeat(40);
@@ -158,6 +159,13 @@ describe('freigabe audit', () => {
     } finally {
       rmSync(deploy, { recursive: true, force: true });
     }
+  });
+
+  test('through the freigabe dispatcher, --repo defaulting to the working directory', async () => {
+    let out = '';
+    const code = await main(['audit', '--stage', 'produktion', '--format', 'csv'], { stdout: (s) => (out += s), stderr: () => {}, isTTY: false, cwd: repo, env: {} } as never);
+    expect(code).toBe(0);
+    expect(out.split('\r\n').filter(Boolean)).toHaveLength(2);
   });
 
   test('usage errors exit 2 with a message, not a stack trace', async () => {
