@@ -5,23 +5,33 @@
  * of ours, triple-stash `{{{…}}}`, partials and decorators are refused.
  */
 import Handlebars from 'handlebars';
-import { yamlScalar } from './yaml-safe.js';
+import { emitScalar, emitYaml, parseManifests, yamlScalar } from './yaml-safe.js';
 
 const hb = Handlebars.create();
 
 const HELPERS = {
   yaml(...args: unknown[]): Handlebars.SafeString {
-    const options = args[args.length - 1] as { loc?: { start: { line: number } } };
+    const options = args[args.length - 1] as { loc?: { start: { line: number } }; data?: { slots?: unknown[] } };
     if (args.length !== 2) throw new TemplateError('{{yaml}} takes exactly one value', options.loc?.start.line ?? 1);
     const value = args[0];
     try {
+      const slots = options.data?.slots;
       // A JSON-encoded scalar is valid YAML and needs no HTML escaping.
-      return new hb.SafeString(yamlScalar(value));
+      if (slots === undefined) return new hb.SafeString(yamlScalar(value));
+      slots.push(slotValue(value));
+      return new hb.SafeString(`"${SLOT_PREFIX}${slots.length - 1}__"`);
     } catch (e) {
       throw new TemplateError(`{{yaml}}: ${(e as Error).message}`, options.loc?.start.line ?? 1);
     }
   },
 } as const;
+
+/** The value a {{yaml}} scalar reads back as (what parsing yamlScalar's output gives). */
+function slotValue(value: unknown): unknown {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return Number(String(value));
+  return yamlScalar(value); // throws the error that names the problem
+}
 
 for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
 
@@ -42,7 +52,23 @@ export class TemplateError extends Error {
   }
 }
 
-export type CompiledTemplate = (context: object) => string;
+/** A compiled template; `skeletons` caches the parsed shape of its output (see renderTemplate). */
+export interface CompiledTemplate {
+  readonly run: (context: object, data?: object) => string;
+  /** False when the template text itself contains the slot marker, so slots could be forged. */
+  readonly slotSafe: boolean;
+  readonly skeletons: Map<string, Skeleton | null>;
+}
+
+const SLOT_PREFIX = '__fg_slot_';
+const SLOT = /__fg_slot_(\d+)__/g;
+const SKELETONS_PER_TEMPLATE = 1024;
+
+interface Skeleton {
+  readonly document: unknown;
+  /** Canonical YAML of the document with the slot markers still in place. */
+  readonly canonical: string;
+}
 
 type Node = { type: string; loc?: { start: { line: number } } } & Record<string, unknown>;
 
@@ -135,13 +161,17 @@ function compileUncached(text: string): CompiledTemplate | TemplateError {
     throw e;
   }
   const fn = hb.compile(ast as never, COMPILE_OPTIONS);
-  return (context: object) => fn(context, RUNTIME_OPTIONS);
+  return {
+    run: (context: object, data?: object) => fn(context, data ? { ...RUNTIME_OPTIONS, data } : RUNTIME_OPTIONS),
+    slotSafe: !text.includes(SLOT_PREFIX),
+    skeletons: new Map(),
+  };
 }
 
 /** Runs a compiled template; runtime failures become TemplateErrors with the best line we have. */
-export function runTemplate(template: CompiledTemplate, context: object): string | TemplateError {
+export function runTemplate(template: CompiledTemplate, context: object, data?: object): string | TemplateError {
   try {
-    return template(context);
+    return template.run(context, data);
   } catch (e) {
     if (e instanceof TemplateError) return e;
     const err = e as { message?: unknown; lineNumber?: unknown };
@@ -149,4 +179,94 @@ export function runTemplate(template: CompiledTemplate, context: object): string
     const m = / - (\d+):\d+$/.exec(message);
     return new TemplateError(firstLine(message), typeof err.lineNumber === 'number' ? err.lineNumber : m ? Number(m[1]) : 1);
   }
+}
+
+export interface RenderedDocuments {
+  readonly documents?: unknown[];
+  /** js-yaml's message when the output is not YAML. */
+  readonly parseError?: string;
+  /** Canonical YAML of the single document, when the skeleton path already produced it. */
+  readonly canonical?: string;
+}
+
+/**
+ * Runs a template and parses its output into documents.
+ *
+ * Parsing and emitting YAML is most of the cost of rendering, and a template's output has the
+ * same shape for every Fachverfahren with the same number of components, env entries and so on;
+ * only the scalars differ. So the template first runs with every {{yaml}} value replaced by a
+ * numbered marker. That text — the skeleton — is parsed once per distinct shape; the values are
+ * then put into a copy of the parsed skeleton, and into its canonical YAML, at their markers.
+ * This is exact because a {{yaml}} value is always one complete scalar: it cannot change the
+ * structure around it. Where that cannot be shown — a marker missing, repeated, used as a key or
+ * as part of a longer string, a tag anywhere, more or fewer than one document — the template is run again
+ * normally and its text parsed as usual. Tests compare both paths on every golden file.
+ */
+export function renderTemplate(template: CompiledTemplate, context: object, skeletons = true): RenderedDocuments | TemplateError {
+  if (skeletons && template.slotSafe) {
+    const slots: unknown[] = [];
+    const text = runTemplate(template, context, { slots });
+    if (text instanceof TemplateError) return text;
+    let skeleton = template.skeletons.get(text);
+    if (skeleton === undefined) {
+      skeleton = buildSkeleton(text, slots.length);
+      if (template.skeletons.size >= SKELETONS_PER_TEMPLATE) template.skeletons.clear();
+      template.skeletons.set(text, skeleton);
+    }
+    if (skeleton !== null) {
+      return {
+        documents: [fill(skeleton.document, slots)],
+        canonical: skeleton.canonical.replace(SLOT, (_m, n: string) => emitScalar(slots[Number(n)])),
+      };
+    }
+  }
+  const text = runTemplate(template, context);
+  if (text instanceof TemplateError) return text;
+  const parsed = parseManifests(text);
+  return parsed.documents ? { documents: parsed.documents } : { parseError: parsed.error ?? 'unknown error' };
+}
+
+function buildSkeleton(text: string, slotCount: number): Skeleton | null {
+  // A tag (`!!str {{yaml n}}`) would read the real scalar differently from the marker. Markers are
+  // JSON strings without '!', so any '!' comes from the template: take the text path then.
+  if (text.includes('!')) return null;
+  const parsed = parseManifests(text);
+  if (!parsed.documents || parsed.documents.length !== 1) return null;
+  const seen = new Array<number>(slotCount).fill(0);
+  let sound = true;
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes(SLOT_PREFIX)) return;
+      const m = /^__fg_slot_(\d+)__$/.exec(value);
+      if (m && Number(m[1]) < slotCount) seen[Number(m[1])]++;
+      else sound = false;
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(SLOT_PREFIX)) sound = false;
+        visit(v);
+      }
+    }
+  };
+  visit(parsed.documents[0]);
+  if (!sound || seen.some((n) => n !== 1)) return null;
+  return { document: parsed.documents[0], canonical: emitYaml(parsed.documents[0]) };
+}
+
+/** A copy of the skeleton document with each marker replaced by its value. */
+function fill(value: unknown, slots: readonly unknown[]): unknown {
+  if (typeof value === 'string') return value.startsWith(SLOT_PREFIX) ? slots[Number(value.slice(SLOT_PREFIX.length, -2))] : value;
+  if (Array.isArray(value)) return value.map((v) => fill(v, slots));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const v = fill((value as Record<string, unknown>)[k], slots);
+      // js-yaml reads a "__proto__" key as an own property; keep it one.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
+  }
+  return value;
 }

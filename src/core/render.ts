@@ -16,9 +16,9 @@
 import { diagnostic, type Diagnostic, type FindingCode, type DiagnosticParams } from './diagnostics.js';
 import type { Estate, Stage } from './model.js';
 import { builtinTemplates } from './generated/builtin-templates.js';
-import { compileTemplate, runTemplate, TemplateError, type CompiledTemplate } from './render-templates.js';
+import { compileTemplate, renderTemplate, TemplateError, type CompiledTemplate } from './render-templates.js';
 import { directoryModel, estateFacts, stageModel, type ComponentModel, type DirectoryModel } from './render-model.js';
-import { emitYaml, parseManifests } from './yaml-safe.js';
+import { emitYaml } from './yaml-safe.js';
 import { BOOTSTRAP_KINDS, WORKLOAD_KINDS, checkObject, type ObjectScope } from './k8s-validate.js';
 
 export interface RenderParams {
@@ -101,20 +101,25 @@ interface Origin {
   readonly path?: string;
 }
 
+interface RenderedObject {
+  readonly object: Record<string, unknown>;
+  /** Canonical YAML of the object. */
+  readonly text: string;
+}
+
 /** Renders one template to one validated object, or records why not. */
-function renderObject(template: Template, context: object, scope: ObjectScope, origin: Origin, findings: Findings): Record<string, unknown> | undefined {
+function renderObject(template: Template, context: object, scope: ObjectScope, origin: Origin, findings: Findings): RenderedObject | undefined {
   if (template.compiled instanceof TemplateError) {
     findings.add('template-error', template.file, template.compiled.line, { template: template.name, reason: template.compiled.message });
     return undefined;
   }
-  const text = runTemplate(template.compiled, context);
-  if (text instanceof TemplateError) {
-    findings.add('template-error', template.file, text.line, { template: template.name, reason: text.message });
+  const parsed = renderTemplate(template.compiled, context);
+  if (parsed instanceof TemplateError) {
+    findings.add('template-error', template.file, parsed.line, { template: template.name, reason: parsed.message });
     return undefined;
   }
-  const parsed = parseManifests(text);
   if (parsed.documents === undefined) {
-    findings.add('template-error', template.file, 1, { template: template.name, reason: `output is not YAML: ${(parsed.error ?? '').split('\n')[0]}` });
+    findings.add('template-error', template.file, 1, { template: template.name, reason: `output is not YAML: ${(parsed.parseError ?? '').split('\n')[0]}` });
     return undefined;
   }
   if (parsed.documents.length !== 1) {
@@ -134,7 +139,7 @@ function renderObject(template: Template, context: object, scope: ObjectScope, o
     }
     return undefined;
   }
-  return doc as Record<string, unknown>;
+  return { object: doc as Record<string, unknown>, text: parsed.canonical ?? emitYaml(doc) };
 }
 
 function objectFileName(obj: Record<string, unknown>): string {
@@ -242,8 +247,8 @@ export function renderEstate(params: RenderParams): RenderResult {
     const bootstrap = bootstrapModel(estate, stage, params.repoURL);
     for (const name of BOOTSTRAP_TEMPLATES) {
       const t = template(name);
-      const obj = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: 1 }, findings);
-      if (obj) files.set(`${stage.name}/${BOOTSTRAP_DIR}/${name.replace(/\.hbs$/, '')}`, emitYaml(obj));
+      const rendered = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: 1 }, findings);
+      if (rendered) files.set(`${stage.name}/${BOOTSTRAP_DIR}/${name.replace(/\.hbs$/, '')}`, rendered.text);
     }
   }
 
@@ -261,18 +266,19 @@ function renderDirectory(
   const scope: ObjectScope = { kinds: WORKLOAD_KINDS, namespace: model.namespace };
   const out = new Map<string, string>();
   let failed = false;
-  const add = (obj: Record<string, unknown> | undefined, origin: Origin) => {
-    if (!obj) {
+  const add = (rendered: RenderedObject | undefined, origin: Origin) => {
+    if (!rendered) {
       failed = true;
       return;
     }
+    const obj = rendered.object;
     const file = objectFileName(obj);
     if (out.has(file) || file === 'kustomization.yaml') {
       findings.add('render-invalid-object', origin.file, origin.line, { kind: String(obj.kind), name: (obj.metadata as { name: string }).name, reason: 'rendered twice in one namespace' }, origin.path);
       failed = true;
       return;
     }
-    out.set(file, emitYaml(obj));
+    out.set(file, rendered.text);
   };
   const bookingOrigin: Origin = { file: bookingFile, line: 1 };
   for (const name of DIRECTORY_TEMPLATES) {

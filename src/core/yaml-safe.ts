@@ -66,7 +66,8 @@ function emitString(value: string): string {
 const PADS = Array.from({ length: 64 }, (_, i) => ' '.repeat(i));
 const pad = (n: number) => PADS[n] ?? ' '.repeat(n);
 
-function emitScalar(value: unknown): string {
+/** A scalar (or empty collection) exactly as emitYaml writes it in value position. */
+export function emitScalar(value: unknown): string {
   if (typeof value === 'string') return emitString(value);
   if (Array.isArray(value)) return '[]';
   if (value !== null && typeof value === 'object') return '{}';
