@@ -120,6 +120,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // apply something else, or fail the whole directory.
 const NOT_PRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether a string survives kustomize (see NOT_PRINTABLE). */
+export function printable(text: string): boolean {
+  return !NOT_PRINTABLE.test(text);
+}
+
 /** The first string (key or value) in a value that contains a character YAML cannot print. */
 function unprintable(value: unknown): string | undefined {
   if (typeof value === 'string') return NOT_PRINTABLE.test(value) ? value : undefined;
@@ -148,12 +153,17 @@ export interface ObjectScope {
   readonly namespace?: string;
 }
 
+export interface CheckOptions {
+  /** The caller already knows every string in the document is printable (skeleton path). */
+  readonly printableChecked?: boolean;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** undefined when the document is an allowed, valid object for this scope. */
-export function checkObject(doc: unknown, scope: ObjectScope): ObjectProblem | undefined {
+export function checkObject(doc: unknown, scope: ObjectScope, options: CheckOptions = {}): ObjectProblem | undefined {
   const allowed = Object.keys(scope.kinds).join(', ');
   if (!isRecord(doc)) return { code: 'render-kind-not-allowed', kind: Array.isArray(doc) ? '(list)' : String(doc), allowed };
   const kind = typeof doc.kind === 'string' ? doc.kind : String(doc.kind);
@@ -178,7 +188,7 @@ export function checkObject(doc: unknown, scope: ObjectScope): ObjectProblem | u
       if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) return invalid(`label ${k.slice(0, 80)} has an invalid value`);
     }
   }
-  const bad = unprintable(doc);
+  const bad = options.printableChecked ? undefined : unprintable(doc);
   if (bad !== undefined) {
     const c = NOT_PRINTABLE.exec(bad)![0].charCodeAt(0);
     return invalid(`a value contains the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which does not survive kustomize`);

@@ -6,6 +6,7 @@
  */
 import Handlebars from 'handlebars';
 import { emitScalar, emitYaml, parseManifests, yamlScalar } from './yaml-safe.js';
+import { printable } from './k8s-validate.js';
 
 const hb = Handlebars.create();
 
@@ -66,8 +67,11 @@ const SKELETONS_PER_TEMPLATE = 1024;
 
 interface Skeleton {
   readonly document: unknown;
-  /** Canonical YAML of the document with the slot markers still in place. */
-  readonly canonical: string;
+  /** Canonical YAML of the document, split at the slot markers: text, slot, text, slot, …, text. */
+  readonly parts: readonly string[];
+  readonly partSlots: readonly number[];
+  /** Every string of the skeleton itself survives kustomize. */
+  readonly printable: boolean;
 }
 
 type Node = { type: string; loc?: { start: { line: number } } } & Record<string, unknown>;
@@ -187,6 +191,8 @@ export interface RenderedDocuments {
   readonly parseError?: string;
   /** Canonical YAML of the single document, when the skeleton path already produced it. */
   readonly canonical?: string;
+  /** Every string in the documents is known to be printable (so checkObject need not look). */
+  readonly printableChecked?: boolean;
 }
 
 /**
@@ -214,9 +220,12 @@ export function renderTemplate(template: CompiledTemplate, context: object, skel
       template.skeletons.set(text, skeleton);
     }
     if (skeleton !== null) {
+      let canonical = skeleton.parts[0];
+      for (let i = 0; i < skeleton.partSlots.length; i++) canonical += emitScalar(slots[skeleton.partSlots[i]]) + skeleton.parts[i + 1];
       return {
         documents: [fill(skeleton.document, slots)],
-        canonical: skeleton.canonical.replace(SLOT, (_m, n: string) => emitScalar(slots[Number(n)])),
+        canonical,
+        printableChecked: skeleton.printable && slots.every((v) => typeof v !== 'string' || printable(v)),
       };
     }
   }
@@ -251,7 +260,18 @@ function buildSkeleton(text: string, slotCount: number): Skeleton | null {
   };
   visit(parsed.documents[0]);
   if (!sound || seen.some((n) => n !== 1)) return null;
-  return { document: parsed.documents[0], canonical: emitYaml(parsed.documents[0]) };
+  const pieces = emitYaml(parsed.documents[0]).split(SLOT);
+  // split() with a capture group interleaves the captured slot numbers with the text.
+  const parts = pieces.filter((_, i) => i % 2 === 0);
+  const partSlots = pieces.filter((_, i) => i % 2 === 1).map(Number);
+  let allPrintable = true;
+  const scan = (value: unknown): void => {
+    if (typeof value === 'string') allPrintable &&= printable(value);
+    else if (Array.isArray(value)) value.forEach(scan);
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) (allPrintable &&= printable(k), scan(v));
+  };
+  scan(parsed.documents[0]);
+  return { document: parsed.documents[0], parts, partSlots, printable: allPrintable };
 }
 
 /** A copy of the skeleton document with each marker replaced by its value. */

@@ -127,7 +127,7 @@ function renderObject(template: Template, context: object, scope: ObjectScope, o
     return undefined;
   }
   const doc = parsed.documents[0];
-  const problem = checkObject(doc, scope);
+  const problem = checkObject(doc, scope, { printableChecked: parsed.printableChecked === true });
   if (problem) {
     // An override is the platform's responsibility; a built-in template only fails on booking data.
     const { code, ...params } = problem;
