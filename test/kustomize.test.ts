@@ -81,6 +81,14 @@ describe('kubectl kustomize builds every rendered directory', () => {
     expect(deployment.spec.template.spec.containers[0].env).toEqual(Object.entries(env).map(([name, value]) => ({ name, value })));
   });
 
+  test('a stage without any Fachverfahren builds to nothing', () => {
+    const files = readTree(join(FIXTURES, 'basic'));
+    delete files['environments/verfahren/wohngeld/produktion.yaml'];
+    const r = renderEstate({ estate: estateFrom(files), stages: ['produktion'] });
+    expect(r.files.get('produktion/kustomization.yaml')).toContain('resources: []');
+    expect(kustomize(writeTree('empty', r.files) + '/produktion')).toEqual([]);
+  });
+
   test('the example estate', () => {
     const files = Object.fromEntries(Object.entries(readTree(join(import.meta.dirname, '..', 'environments'))).map(([p, t]) => [`environments/${p}`, t]));
     const r = renderEstate({ estate: estateFrom(files) });

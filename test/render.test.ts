@@ -254,6 +254,15 @@ describe('render parameters and settings', () => {
     expect(r.files.has('vorpruefung/meldewesen/kustomization.yaml')).toBe(true);
   });
 
+  test('a component with a port whose name starts with a digit cannot have a Service', () => {
+    const files = { ...basicFiles, 'environments/verfahren/wohngeld/vorpruefung.yaml': basicFiles['environments/verfahren/wohngeld/vorpruefung.yaml'].replace('- name: web', '- name: 9web') };
+    const r = renderEstate({ estate: estateFrom(files) });
+    expect(r.diagnostics.map((d) => [d.code, d.file, d.line, d.params.kind, d.params.name])).toEqual([
+      ['render-invalid-object', 'environments/verfahren/wohngeld/vorpruefung.yaml', 6, 'Service', '9web'],
+    ]);
+    expect(r.files.has('vorpruefung/wohngeld/kustomization.yaml')).toBe(false);
+  });
+
   test('a volume may not take the scratch volume name or /tmp', () => {
     const files = { ...basicFiles, 'environments/verfahren/meldewesen/vorpruefung.yaml': basicFiles['environments/verfahren/meldewesen/vorpruefung.yaml'].replace('mountPath: /spool', 'mountPath: /tmp') };
     const r = renderEstate({ estate: estateFrom(files) });

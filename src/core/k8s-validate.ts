@@ -175,6 +175,8 @@ export function checkObject(doc: unknown, scope: ObjectScope, options: CheckOpti
 
   if (doc.apiVersion !== rule.apiVersion) return invalid(`apiVersion must be ${rule.apiVersion}`);
   if (!DNS_LABEL.test(name) || name.length > 63) return invalid('metadata.name must be a DNS-1123 label of at most 63 characters');
+  // Service names become DNS names and environment variables: they must start with a letter (RFC 1035).
+  if (kind === 'Service' && !/^[a-z]/.test(name)) return invalid('a Service name must start with a letter');
   if (scope.namespace !== undefined) {
     if (kind === 'Namespace' && name !== scope.namespace) return invalid('the Namespace must be named <verfahren>-<stage>');
     if (rule.namespaced && metadata.namespace !== scope.namespace) return invalid('metadata.namespace must be the namespace of the Fachverfahren in this stage (<verfahren>-<stage>)');
