@@ -90,30 +90,31 @@ export function checkPolicy(params: { readonly estate: Estate }): Diagnostic[] {
       const pinned = requiresDigest(stage);
       booking.data.spec.components.forEach((c, i) => {
         const path = `/spec/components/${i}/image`;
-        const where = { file: booking.file, line: booking.lines.lineOf(path), path };
+        // Lines are looked up only for findings: a file's line index is built on first use.
+        const where = () => ({ file: booking.file, line: booking.lines.lineOf(path), path });
         const cls = registryClass(platform, c.image);
         if (cls === undefined || !allowed.has(cls)) {
           const hosts = [...allowed].flatMap((a) => (a === 'internal' ? platform.spec.registries.internal : (platform.spec.registries.external ?? [])));
-          out.push(diagnostic('registry-not-allowed', { ...where, params: { image: c.image, stage: stageName, allowed: hosts.join(', '), component: c.name } }));
+          out.push(diagnostic('registry-not-allowed', { ...where(), params: { image: c.image, stage: stageName, allowed: hosts.join(', '), component: c.name } }));
         }
         if (pinned && !DIGEST.test(c.image)) {
-          out.push(diagnostic('image-not-pinned', { ...where, params: { image: c.image, stage: stageName, component: c.name } }));
+          out.push(diagnostic('image-not-pinned', { ...where(), params: { image: c.image, stage: stageName, component: c.name } }));
         }
       });
 
       if (schutzbedarf === undefined || schutzbedarf === 'normal') continue;
       // Reported on the booking: it is what places the Fachverfahren on this stage's cluster.
-      const where = { file: booking.file, line: booking.lines.lineOf('/metadata/stage'), path: '/metadata/stage' };
+      const where = () => ({ file: booking.file, line: booking.lines.lineOf('/metadata/stage'), path: '/metadata/stage' });
       const cluster = stage.cluster;
       const common = { verfahren: entry.name, schutzbedarf, cluster: cluster.name, stage: stageName };
       if (SCHUTZ_RANK[cluster.schutzniveau] < SCHUTZ_RANK[schutzbedarf]) {
-        out.push(diagnostic('placement-schutzniveau', { ...where, params: { ...common, schutzniveau: cluster.schutzniveau } }));
+        out.push(diagnostic('placement-schutzniveau', { ...where(), params: { ...common, schutzniveau: cluster.schutzniveau } }));
       }
       if (cluster.hoheitsgebiet !== 'DE') {
-        out.push(diagnostic('placement-hoheitsgebiet', { ...where, params: { ...common, hoheitsgebiet: cluster.hoheitsgebiet } }));
+        out.push(diagnostic('placement-hoheitsgebiet', { ...where(), params: { ...common, hoheitsgebiet: cluster.hoheitsgebiet } }));
       }
       if (schutzbedarf === 'sehr-hoch' && stageName === production && cluster.shared) {
-        out.push(diagnostic('placement-shared-cluster', { ...where, params: common }));
+        out.push(diagnostic('placement-shared-cluster', { ...where(), params: common }));
       }
     }
   }

@@ -8,6 +8,7 @@
  */
 import { parseEvents, constructFromEvents, getScalarValue, CORE_SCHEMA, EVENT_ID, YAMLException } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { load as loadPlain, CORE_SCHEMA as PLAIN_CORE_SCHEMA } from 'js-yaml-4';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 
 export const YAML_LIMITS = {
@@ -118,8 +119,11 @@ interface Frame {
  * @param file repository-relative path, used in diagnostics
  */
 export function parseYaml(file: string, bytes: Uint8Array): ParsedYaml {
-  const lines = new PointerLines();
-  const fail = (d: Diagnostic): ParsedYaml => ({ lines, diagnostics: [d] });
+  return readYaml(file, bytes, true);
+}
+
+function readYaml(file: string, bytes: Uint8Array, fast: boolean): ParsedYaml {
+  const fail = (d: Diagnostic): ParsedYaml => ({ lines: new PointerLines(), diagnostics: [d] });
 
   if (bytes.length > YAML_LIMITS.maxBytes) {
     return fail(diagnostic('yaml-too-large', { file, line: 1, params: { size: bytes.length, limit: YAML_LIMITS.maxBytes } }));
@@ -130,6 +134,55 @@ export function parseYaml(file: string, bytes: Uint8Array): ParsedYaml {
   }
   let text = new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const value = fast ? fastLoad(file, text) : undefined;
+  if (value !== undefined) return { value, lines: new LazyLines(text), diagnostics: [] };
+  return carefulLoad(file, text, new PointerLines());
+}
+
+/** parseYaml without the fast path: always the event parser. For tests comparing both paths. */
+export function parseYamlCarefully(file: string, bytes: Uint8Array): ParsedYaml {
+  return readYaml(file, bytes, false);
+}
+
+/**
+ * The common case, fast: a plain document without anchors or tags, loaded by js-yaml 4's
+ * recursive-descent loader (several times faster than the event parser). Undefined when the
+ * text needs the careful path: anything it rejects, anchors/aliases (the expansion bound needs
+ * the events), tags, empty or null documents. Lines are then computed only when asked for.
+ */
+function fastLoad(file: string, text: string): unknown {
+  // js-yaml 4 would also accept complex keys (`? …`, `[a]: …`) by stringifying them.
+  if (/[&!]/.test(text) || /^[ \t-]*\?(\s|$)/m.test(text) || /[\]}][ \t]*:(\s|$)/.test(text)) return undefined;
+  try {
+    const value: unknown = loadPlain(text, { filename: file, schema: PLAIN_CORE_SCHEMA, json: false, maxDepth: YAML_LIMITS.maxDepth });
+    return value === null ? undefined : value;
+  } catch {
+    // Not an answer: the careful path finds the problem again and says precisely what and where.
+    return undefined;
+  }
+}
+
+/** Line index built on first use: most files never have a finding, so most never need one. */
+class LazyLines implements LineIndex {
+  private lines?: PointerLines;
+  constructor(private readonly text: string) {}
+  lineOf(pointer: string): number {
+    if (!this.lines) {
+      this.lines = new PointerLines();
+      carefulLoad('', this.text, this.lines);
+    }
+    return this.lines.lineOf(pointer);
+  }
+}
+
+/**
+ * The careful path: js-yaml 5's event parser with source offsets. One walk over the events
+ * records the line of every key and item into `lines`, and rejects duplicate keys, custom tags
+ * and alias bombs; then the value is constructed from the same events.
+ */
+function carefulLoad(file: string, text: string, lines: PointerLines): ParsedYaml {
+  const fail = (d: Diagnostic): ParsedYaml => ({ lines, diagnostics: [d] });
   const starts = lineStarts(text);
 
   let events: Event[];
