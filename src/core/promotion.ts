@@ -57,9 +57,21 @@ function previousStage(base: Estate, head: Estate, stage: string): string | unde
   return headOrder[j - 1];
 }
 
+/**
+ * The pull request that creates the estate: its base holds no file under the estate root.
+ * Nothing has run in any stage yet, so there is no order to keep (the platform change still
+ * needs its approval). A base whose files are merely broken is not an initial import.
+ */
+export function isInitialImport(base: Estate): boolean {
+  const root = `${base.settings.root}/`;
+  for (const file of base.files.keys()) if (file.startsWith(root)) return false;
+  return true;
+}
+
 export function stageOrderViolations(params: Omit<StageOrderParams, 'labels'>): StageOrderViolation[] {
   const { base, head, changes } = params;
   const out: StageOrderViolation[] = [];
+  if (isInitialImport(base)) return out;
   for (const change of changes) {
     if (change.verfahren === null || change.stage === null) continue;
     if (change.kind !== 'promotion' && change.kind !== 'created') continue;
