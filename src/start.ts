@@ -40,8 +40,14 @@ async function main(): Promise<number> {
   const env = process.env;
   const production = env.NODE_ENV === 'production';
   const missing = missingProductionSettings(env);
+  const en = env.FREIGABE_LOCALE === 'en';
   if (production && missing.length > 0) {
-    console.error(`freigabe: cannot start in production without GitHub App credentials. Set:\n${missing.map((m) => `  - ${m}`).join('\n')}\nSee README "GitHub App" for how to register the app.`);
+    const list = missing.map((m) => `  - ${m}`).join('\n');
+    console.error(
+      en
+        ? `freigabe: cannot start in production without GitHub App credentials. Set:\n${list}\nSee README "GitHub App" for how to register the app.`
+        : `freigabe: Start im Produktionsbetrieb ohne Zugangsdaten der GitHub App nicht möglich. Bitte setzen:\n${list}\nWie die App registriert wird, steht in der README unter "GitHub App".`,
+    );
     return 1;
   }
   const configured = Boolean(env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH));
@@ -51,8 +57,11 @@ async function main(): Promise<number> {
     if (!env.NO_SMEE_SETUP && !env.WEBHOOK_PROXY_URL) env.NO_SMEE_SETUP = 'true';
     const url = `http://${env.HOST ?? 'localhost'}:${env.PORT ?? '3000'}/probot`;
     console.log(
-      `freigabe: no GitHub App credentials (APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH) found.\n` +
-        `Register the app from app.yml: open ${url} — the setup writes the credentials to .env; then restart.`,
+      en
+        ? `freigabe: no GitHub App credentials (APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH) found.\n` +
+            `Register the app from app.yml: open ${url} — the setup writes the credentials to .env; then restart.`
+        : `freigabe: keine Zugangsdaten der GitHub App (APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH) gefunden.\n` +
+            `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
   await run(app);
