@@ -9,7 +9,7 @@ import { afterMergeApp } from './after-merge.js';
 import { parseCommand } from './commands.js';
 import { evaluatePullRequest, publish, type EvaluationDeps } from './evaluate.js';
 import type { GitHubClient } from './github-client.js';
-import { internalErrorPublication } from './publication.js';
+import { internalErrorPublication } from './pull-request-feedback.js';
 import { fetchPullRequest, targetOf, type PullLike, type PullRequestTarget, type RepositoryLike } from './pull-request.js';
 import { loggable } from './loggable.js';
 import { PullRequestQueue } from './pull-request-queue.js';

@@ -24,8 +24,8 @@ import {
   noEstateChangePublication,
   plannedPublication,
   settingsBrokenPublication,
-  type Publication,
-} from './publication.js';
+  type PullRequestFeedback,
+} from './pull-request-feedback.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { requestReviewers } from './reviewers.js';
 import { listCommits, listReviews } from './reviews.js';
@@ -53,7 +53,7 @@ export type Outcome = 'planned' | 'no-estate-change' | 'settings-broken' | 'arch
 
 export interface Evaluation {
   readonly outcome: Outcome;
-  readonly publication: Publication;
+  readonly publication: PullRequestFeedback;
   readonly plan?: Plan;
 }
 
@@ -124,7 +124,7 @@ export interface PublishParams {
   readonly octokit: GitHubClient;
   readonly log: Logger;
   readonly target: PullRequestTarget;
-  readonly publication: Publication;
+  readonly publication: PullRequestFeedback;
 }
 
 /** 5. comment, check runs, review requests. */

@@ -13,7 +13,7 @@ import type { PullRequestTarget } from './pull-request.js';
 import { reviewRequest, type ReviewRequest } from './reviewers.js';
 import type { ArchiveProblem, LimitExceeded } from './tarball.js';
 
-export interface Publication {
+export interface PullRequestFeedback {
   readonly validation: CheckRunContent;
   readonly approval: CheckRunContent;
   /** Sticky comment body without marker; `createComment` false: only update an existing one. */
@@ -31,7 +31,7 @@ export interface PlannedParams {
   readonly archiveProblems: readonly ArchiveProblem[];
 }
 
-export function plannedPublication(params: PlannedParams): Publication {
+export function plannedPublication(params: PlannedParams): PullRequestFeedback {
   const { plan, locale, target } = params;
   const t = githubText(locale);
   const problemAnnotations: Annotation[] = params.archiveProblems.map((p) => ({
@@ -83,7 +83,7 @@ export function plannedPublication(params: PlannedParams): Publication {
 }
 
 /** Nothing under the estate root, templates or settings changed. */
-export function noEstateChangePublication(params: { locale: Locale; root: string; headSha: string }): Publication {
+export function noEstateChangePublication(params: { locale: Locale; root: string; headSha: string }): PullRequestFeedback {
   const t = githubText(params.locale);
   const check = (name: CheckRunContent['name']): CheckRunContent => ({
     name,
@@ -100,7 +100,7 @@ export function noEstateChangePublication(params: { locale: Locale; root: string
 }
 
 /** The default branch's settings are broken: nothing can be evaluated until they are fixed. */
-export function settingsBrokenPublication(params: { locale: Locale; defaultBranch: string; diagnostics: readonly Diagnostic[] }): Publication {
+export function settingsBrokenPublication(params: { locale: Locale; defaultBranch: string; diagnostics: readonly Diagnostic[] }): PullRequestFeedback {
   const t = githubText(params.locale);
   const lines = params.diagnostics.map((d) => `- \`${d.file}:${d.line}\` ${findingMessage(d, params.locale)}`).join('\n');
   const summary = clip(`${t.settingsBrokenSummary(params.defaultBranch)}\n\n${lines}`, SUMMARY_CHARS);
@@ -111,7 +111,7 @@ export function settingsBrokenPublication(params: { locale: Locale; defaultBranc
   };
 }
 
-export function archiveTooLargePublication(params: { locale: Locale; sha: string; exceeded: LimitExceeded }): Publication {
+export function archiveTooLargePublication(params: { locale: Locale; sha: string; exceeded: LimitExceeded }): PullRequestFeedback {
   const t = githubText(params.locale);
   const summary = t.archiveTooLargeSummary(params.sha, params.exceeded);
   return {
@@ -120,7 +120,7 @@ export function archiveTooLargePublication(params: { locale: Locale; sha: string
   };
 }
 
-export function internalErrorPublication(): Publication {
+export function internalErrorPublication(): PullRequestFeedback {
   const check = (name: CheckRunContent['name']): CheckRunContent => ({ name, conclusion: 'failure', title: INTERNAL_ERROR.title, summary: INTERNAL_ERROR.summary });
   return { validation: check(VALIDATION_CHECK), approval: check(APPROVAL_CHECK) };
 }
