@@ -109,11 +109,37 @@ export interface DirectoryParams {
   readonly stage: Stage;
 }
 
+/**
+ * Whether a directory can be rendered, without building its model: the same checks, in the same
+ * order, as directoryModel. A render of some Fachverfahren only (a pull request's) still needs
+ * to know which of the others a stage's kustomization lists.
+ */
+export function checkDirectory(params: DirectoryParams): DirectoryOutcome | undefined {
+  const { facts, stage } = params;
+  const namespace = namespaceOf(params.verfahren.data.metadata.name, stage.name);
+  if (namespace.length > 63) return { ok: false, problem: { reason: `namespace ${namespace} is longer than 63 characters`, path: '/metadata/name' } };
+  const comps = params.booking.data.spec.components;
+  for (let index = 0; index < comps.length; index++) {
+    const c: Component = comps[index];
+    if (!facts.sizes.has(c.size)) return { ok: false };
+    const volumes = c.volumes ?? [];
+    for (let vi = 0; vi < volumes.length; vi++) {
+      const v = volumes[vi];
+      if (parseBytes(v.size) === undefined || !facts.storageClasses.has(v.class)) return { ok: false };
+      if (v.name === SCRATCH_VOLUME || v.mountPath.replace(/\/+$/, '') === '/tmp') {
+        return { ok: false, problem: { reason: `volume ${v.name} at ${v.mountPath}: the name "${SCRATCH_VOLUME}" and the path /tmp are reserved for the scratch volume`, path: `/spec/components/${index}/volumes/${vi}` } };
+      }
+    }
+  }
+  return undefined;
+}
+
 export function directoryModel(params: DirectoryParams): DirectoryOutcome {
+  const problem = checkDirectory(params);
+  if (problem) return problem;
   const { facts, stage } = params;
   const vf = params.verfahren.data;
   const namespace = namespaceOf(vf.metadata.name, stage.name);
-  if (namespace.length > 63) return { ok: false, problem: { reason: `namespace ${namespace} is longer than 63 characters`, path: '/metadata/name' } };
 
   let cpu = 0n;
   let memory = 0n;
@@ -125,19 +151,15 @@ export function directoryModel(params: DirectoryParams): DirectoryOutcome {
   const comps = params.booking.data.spec.components;
   for (let index = 0; index < comps.length; index++) {
     const c: Component = comps[index];
-    const size = facts.sizes.get(c.size);
-    if (!size) return { ok: false };
+    // checkDirectory made sure of the size, the volume sizes and storage classes
+    const size = facts.sizes.get(c.size) as ParsedSize;
     const replicas = BigInt(c.replicas);
     cpu += replicas * size.cpu;
     memory += replicas * size.memory;
     pods += replicas;
     const volumes: ComponentModel['volumes'][number][] = [];
-    for (const [vi, v] of (c.volumes ?? []).entries()) {
-      const bytes = parseBytes(v.size);
-      if (bytes === undefined || !facts.storageClasses.has(v.class)) return { ok: false };
-      if (v.name === SCRATCH_VOLUME || v.mountPath.replace(/\/+$/, '') === '/tmp') {
-        return { ok: false, problem: { reason: `volume ${v.name} at ${v.mountPath}: the name "${SCRATCH_VOLUME}" and the path /tmp are reserved for the scratch volume`, path: `/spec/components/${index}/volumes/${vi}` } };
-      }
+    for (const v of c.volumes ?? []) {
+      const bytes = parseBytes(v.size) as bigint;
       storage += replicas * bytes;
       claims += replicas;
       byClass.set(v.class, (byClass.get(v.class) ?? 0n) + replicas * bytes);

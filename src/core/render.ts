@@ -17,7 +17,7 @@ import { diagnostic, type Diagnostic, type FindingCode, type DiagnosticParams } 
 import type { Estate, Stage } from './model.js';
 import { builtinTemplates } from './generated/builtin-templates.js';
 import { compileTemplate, renderTemplate, TemplateError, type CompiledTemplate } from './render-templates.js';
-import { directoryModel, estateFacts, stageModel, type ComponentModel, type DirectoryModel } from './render-model.js';
+import { checkDirectory, directoryModel, estateFacts, stageModel, type ComponentModel, type DirectoryModel } from './render-model.js';
 import { emitYaml } from './yaml-safe.js';
 import { BOOTSTRAP_KINDS, WORKLOAD_KINDS, checkObject, type ObjectScope } from './k8s-validate.js';
 
@@ -97,9 +97,16 @@ class Findings {
 interface Origin {
   /** Booking file and line of the component, for findings caused by booking data. */
   readonly file: string;
-  readonly line: number;
+  /**
+   * The line, asked for only when there is a finding: resolving a JSON pointer to a line may
+   * re-read the booking with positions, which for every component of a large estate cost more
+   * than rendering it.
+   */
+  readonly line: () => number;
   readonly path?: string;
 }
+
+const firstLine = (): number => 1;
 
 interface RenderedObject {
   readonly object: Record<string, unknown>;
@@ -135,7 +142,7 @@ function renderObject(template: Template, context: object, scope: ObjectScope, o
       const { kind, reason } = { reason: '', ...params };
       findings.add(code, template.file, 1, { ...params, template: template.name }, undefined, { kind, reason });
     } else {
-      findings.add(code, origin.file, origin.line, { ...params, template: template.name }, origin.path);
+      findings.add(code, origin.file, origin.line(), { ...params, template: template.name }, origin.path);
     }
     return undefined;
   }
@@ -225,15 +232,17 @@ export function renderEstate(params: RenderParams): RenderResult {
       const doc = entry.doc;
       const booking = entry.bookings.get(stage.name);
       if (!doc || !booking) continue;
-      const outcome = directoryModel({ facts, verfahren: doc, booking, stage });
-      if (!outcome.ok) {
+      // A Fachverfahren not rendered this time is still part of the stage when it could be rendered.
+      const skipped = params.verfahren !== undefined && !params.verfahren.has(entry.name);
+      const directoryParams = { facts, verfahren: doc, booking, stage };
+      const outcome = skipped ? checkDirectory(directoryParams) : directoryModel(directoryParams);
+      if (outcome && !outcome.ok) {
         if (outcome.problem) {
           findings.add('render-invalid-object', booking.file, booking.lines.lineOf(outcome.problem.path), { kind: 'Namespace', name: entry.name, reason: outcome.problem.reason }, outcome.problem.path);
         }
         continue;
       }
-      if (params.verfahren && !params.verfahren.has(entry.name)) {
-        // Not rendered this time, but still part of the stage.
+      if (!outcome) {
         rendered.push(entry.name);
         continue;
       }
@@ -247,7 +256,7 @@ export function renderEstate(params: RenderParams): RenderResult {
     const bootstrap = bootstrapModel(estate, stage, params.repoURL);
     for (const name of BOOTSTRAP_TEMPLATES) {
       const t = template(name);
-      const rendered = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: 1 }, findings);
+      const rendered = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: firstLine }, findings);
       if (rendered) files.set(`${stage.name}/${BOOTSTRAP_DIR}/${name.replace(/\.hbs$/, '')}`, rendered.text);
     }
   }
@@ -274,19 +283,19 @@ function renderDirectory(
     const obj = rendered.object;
     const file = objectFileName(obj);
     if (out.has(file) || file === 'kustomization.yaml') {
-      findings.add('render-invalid-object', origin.file, origin.line, { kind: String(obj.kind), name: (obj.metadata as { name: string }).name, reason: 'rendered twice in one namespace' }, origin.path);
+      findings.add('render-invalid-object', origin.file, origin.line(), { kind: String(obj.kind), name: (obj.metadata as { name: string }).name, reason: 'rendered twice in one namespace' }, origin.path);
       failed = true;
       return;
     }
     out.set(file, rendered.text);
   };
-  const bookingOrigin: Origin = { file: bookingFile, line: 1 };
+  const bookingOrigin: Origin = { file: bookingFile, line: firstLine };
   for (const name of DIRECTORY_TEMPLATES) {
     if (wantsDirectoryTemplate(name, model)) add(renderObject(template(name), model, scope, bookingOrigin, findings), bookingOrigin);
   }
   for (const component of model.components) {
     const path = `/spec/components/${component.index}`;
-    const origin: Origin = { file: bookingFile, line: lineOf(path), path };
+    const origin: Origin = { file: bookingFile, line: () => lineOf(path), path };
     const context = { ...model, component };
     for (const name of COMPONENT_TEMPLATES) {
       if (wantsComponentTemplate(name, component)) add(renderObject(template(name), context, scope, origin, findings), origin);
