@@ -10,7 +10,7 @@ export interface ManifestDiff {
   /** '<stage>/<verfahren>/<file>.yaml' */
   readonly path: string;
   readonly status: 'added' | 'removed' | 'modified';
-  /** Unified diff text. */
+  /** Unified diff text (of an added or removed file: made anew on each read, see wholeFileDiff). */
   readonly diff: string;
 }
 
@@ -28,6 +28,19 @@ function wholeFile(path: string, text: string, sign: '+' | '-'): string {
   return `${header}${range}\n${sign}${body.replaceAll('\n', `\n${sign}`)}${noEol}\n`;
 }
 
+/**
+ * An added or removed file's diff, made each time it is read: the text is the file itself with
+ * a sign before each line, so keeping it would double a first rollout's memory (tens of
+ * megabytes) for no gain — a report reads each diff once, right before it writes it out.
+ */
+function wholeFileDiff(path: string, status: 'added' | 'removed', text: string): ManifestDiff {
+  const sign = status === 'added' ? '+' : '-';
+  return Object.defineProperty({ path, status } as { path: string; status: 'added' | 'removed'; diff: string }, 'diff', {
+    get: () => wholeFile(path, text, sign),
+    enumerable: true,
+  });
+}
+
 function hunkRange(start: number, count: number): string {
   // Unified diff convention (as jsdiff's formatPatch): an empty range names the line before it.
   return `${count === 0 ? start - 1 : start},${count}`;
@@ -36,8 +49,8 @@ function hunkRange(start: number, count: number): string {
 /** The diff of one file between two renders; undefined when the texts are equal. */
 export function diffManifest(path: string, before: string | undefined, after: string | undefined): ManifestDiff | undefined {
   if (before === after) return undefined;
-  if (before === undefined) return { path, status: 'added', diff: wholeFile(path, after ?? '', '+') };
-  if (after === undefined) return { path, status: 'removed', diff: wholeFile(path, before, '-') };
+  if (before === undefined) return wholeFileDiff(path, 'added', after ?? '');
+  if (after === undefined) return wholeFileDiff(path, 'removed', before);
   const patch = structuredPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: CONTEXT_LINES });
   let text = `--- a/${path}\n+++ b/${path}\n`;
   for (const h of patch.hunks) {

@@ -115,7 +115,8 @@ export function planToJson(plan: Plan, locale: Locale): PlanJson {
 /**
  * planToJson's text in pieces: everything but the manifests at once, then one manifest diff
  * per piece — valid JSON when joined, without one string of the whole (a first rollout's diff
- * is tens of megabytes).
+ * is tens of megabytes). Each added or removed file's diff is made as its piece is, and is
+ * garbage once written (see ManifestDiff.diff).
  */
 export function* planJsonChunks(plan: Plan, locale: Locale): Generator<string> {
   const { manifests: _omitted, ...rest } = planToJson({ ...plan, manifests: [] }, locale);
