@@ -35,10 +35,13 @@ function wholeFile(path: string, text: string, sign: '+' | '-'): string {
  */
 function wholeFileDiff(path: string, status: 'added' | 'removed', text: string): ManifestDiff {
   const sign = status === 'added' ? '+' : '-';
-  return Object.defineProperty({ path, status } as { path: string; status: 'added' | 'removed'; diff: string }, 'diff', {
-    get: () => wholeFile(path, text, sign),
-    enumerable: true,
-  });
+  return {
+    path,
+    status,
+    get diff() {
+      return wholeFile(path, text, sign);
+    },
+  };
 }
 
 function hunkRange(start: number, count: number): string {
@@ -61,9 +64,10 @@ export function diffManifest(path: string, before: string | undefined, after: st
 
 /** Diffs of every path in either render, sorted by path; unchanged files are left out. */
 export function diffManifests(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ManifestDiff[] {
-  const paths = new Set([...before.keys(), ...after.keys()]);
+  const paths = [...after.keys()];
+  for (const path of before.keys()) if (!after.has(path)) paths.push(path);
   const out: ManifestDiff[] = [];
-  for (const path of [...paths].sort()) {
+  for (const path of paths.sort()) {
     const d = diffManifest(path, before.get(path), after.get(path));
     if (d) out.push(d);
   }
