@@ -14,6 +14,7 @@ import { fetchPullRequest, targetOf, type PullLike, type PullRequestTarget, type
 import { loggable } from './loggable.js';
 import { PullRequestQueue } from './pull-request-queue.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
+import { ParseCaches } from './parse-caches.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 
 /** Webhook events freigabe subscribes to; app.yml's default_events must list exactly these. */
@@ -40,6 +41,7 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
     cache: options.cache ?? new LruSnapshotCache(),
     limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS,
     now: options.now ?? (() => new Date()),
+    parseCaches: options.parseCaches ?? new ParseCaches(),
   };
   const queue = new PullRequestQueue();
 

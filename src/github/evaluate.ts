@@ -13,6 +13,7 @@
  * Errors are not caught here: the event handler (app.ts) is the only place that does.
  */
 import type { Logger } from 'probot';
+import type { ParseCaches } from './parse-caches.js';
 import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
@@ -40,6 +41,8 @@ export interface EvaluationDeps {
   readonly cache: SnapshotCache;
   readonly limits: ArchiveLimits;
   readonly now: () => Date;
+  /** Parsed documents per repository between evaluations (optional: without it every plan parses afresh). */
+  readonly parseCaches?: ParseCaches;
 }
 
 export interface EvaluateParams {
@@ -97,7 +100,8 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
 
   // 4. the plan (pure core); team memberships only if the requirements name teams
   const review: PlanReview = { author: target.author, headSha: target.headSha, reviews, commits, teams: {} };
-  const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(deps.now()), locale };
+  const parseCache = deps.parseCaches?.for(target.owner, target.repo);
+  const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(deps.now()), locale, ...(parseCache ? { parseCache } : {}) };
   let plan = planPullRequest({ ...input, review });
   const principals = plan.approval.requirements.flatMap((r) => r.approvers);
   if (principals.some((p) => teamKey(p) !== undefined)) {
