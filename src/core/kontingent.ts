@@ -164,13 +164,19 @@ function usageFrom(items: readonly Contribution[]): Map<string, Usage> {
   return acc;
 }
 
+/** Estates are immutable once loaded, so their usage is computed once (plan asks for it per table). */
+const usageMemo = new WeakMap<Estate, ReadonlyMap<string, Usage>>();
+
 /** Usage of every tenant that has a tenant file (zero when nothing is booked). */
-export function tenantUsage(estate: Estate): Map<string, Usage> {
+export function tenantUsage(estate: Estate): ReadonlyMap<string, Usage> {
+  const known = usageMemo.get(estate);
+  if (known) return known;
   const usage = usageFrom(contributions(estate));
   const out = new Map<string, Usage>();
   for (const name of [...estate.tenants.keys()].sort()) {
     out.set(name, usage.get(name) ?? { total: zero(), byStage: new Map(), costCents: 0n });
   }
+  usageMemo.set(estate, out);
   return out;
 }
 
