@@ -2,45 +2,38 @@
  * JSON Schema validation of estate documents (ajv, draft 2020-12, all errors). Each schema
  * error becomes a Diagnostic on the line of the offending key or value.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import localizeModule from 'ajv-i18n';
-import { schemas } from './generated/schemas.js';
+import * as compiled from './generated/validators.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { escapePointer, type LineIndex } from './yaml.js';
 
 export type DocumentKind = 'Platform' | 'Tenant' | 'Verfahren' | 'Booking' | 'Settings';
 
-const SCHEMA_BY_KIND: Record<DocumentKind, keyof typeof schemas> = {
-  Platform: 'platform',
-  Tenant: 'tenant',
-  Verfahren: 'verfahren',
-  Booking: 'booking',
-  Settings: 'settings',
+/** An ajv validation function: true, or false with `errors` set. */
+interface ValidateFunction {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/**
+ * The validators are ajv's standalone code, generated from schemas/ by `npm run generate`
+ * (Ajv2020 with allErrors, strict, allowUnionTypes and ajv-formats), so no process compiles
+ * schemas at start-up. test/generated.test.ts fails when they drift from the schemas.
+ */
+const VALIDATORS: Record<DocumentKind, ValidateFunction> = {
+  Platform: compiled.platform as ValidateFunction,
+  Tenant: compiled.tenant as ValidateFunction,
+  Verfahren: compiled.verfahren as ValidateFunction,
+  Booking: compiled.booking as ValidateFunction,
+  Settings: compiled.settings as ValidateFunction,
 };
 
-// CommonJS default-export interop for ajv-formats and ajv-i18n under NodeNext.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+// CommonJS default-export interop for ajv-i18n under NodeNext.
 const localize = ((localizeModule as unknown as { default?: unknown }).default ?? localizeModule) as unknown as Record<
   'de' | 'en',
   (errors: ErrorObject[]) => void
 >;
-
-let validators: Map<DocumentKind, ValidateFunction> | undefined;
-
-/** Compiled once per process: compiling is the expensive part, validating is cheap. */
-function getValidators(): Map<DocumentKind, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv);
-  ajv.addSchema(schemas.common as object);
-  const map = new Map<DocumentKind, ValidateFunction>();
-  for (const [kind, name] of Object.entries(SCHEMA_BY_KIND) as [DocumentKind, keyof typeof schemas][]) {
-    map.set(kind, ajv.compile(schemas[name] as object));
-  }
-  validators = map;
-  return map;
-}
 
 /** The JSON pointer an error is best reported at: the unknown key itself, not its parent. */
 function errorPointer(error: ErrorObject): string {
@@ -64,8 +57,8 @@ function messageIn(locale: 'de' | 'en', error: ErrorObject): string {
 const NOISE = new Set(['if', 'anyOf', 'oneOf']);
 
 export function validateSchema(kind: DocumentKind, file: string, value: unknown, lines: LineIndex): Diagnostic[] {
-  const validate = getValidators().get(kind);
-  if (!validate || validate(value)) return [];
+  const validate = VALIDATORS[kind];
+  if (validate(value)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of validate.errors ?? []) {
