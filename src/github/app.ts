@@ -14,6 +14,7 @@ import { fetchPullRequest, targetOf, type PullLike, type PullRequestTarget, type
 import { loggable } from './loggable.js';
 import { PullRequestQueue } from './pull-request-queue.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
+import { hasWriteAccess, refuseCommand } from './command-permission.js';
 import { ParseCaches } from './parse-caches.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 
@@ -81,7 +82,13 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
       const { issue, comment } = context.payload;
       if (!issue.pull_request || comment.user?.type === 'Bot') return;
       if (parseCommand(comment.body)?.name !== 'recheck') return;
-      await evaluateNumbers(context, context.payload.repository, [issue.number], evaluate);
+      const { repository } = context.payload;
+      const who = { octokit: context.octokit, owner: repository.owner.login, repo: repository.name, username: comment.user?.login ?? '' };
+      if (!(await hasWriteAccess(who)).allowed) {
+        await refuseCommand({ ...who, defaultBranch: repository.default_branch, number: issue.number, command: '/freigabe recheck' });
+        return;
+      }
+      await evaluateNumbers(context, repository, [issue.number], evaluate);
     });
 
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).

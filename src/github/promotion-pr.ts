@@ -20,7 +20,7 @@ import { previousStage, proposePromotion, type ProposalResult } from '../core/pr
 import { parseTrailers, TRAILER } from '../core/publication.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
 import type { Logger } from './publish.js';
-import { readDefaultBranchSettings } from './settings.js';
+import { hasWriteAccess, refuseCommand } from './command-permission.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
@@ -145,13 +145,8 @@ export async function openPromotionPr(params: PromotionPrParams): Promise<Promot
   return { status: state, number, url, branch: p.branch, reviewers };
 }
 
-/** Roles that may use comment commands (GET …/collaborators/{username}/permission → role_name). */
-const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
-
 const TEXT = {
   de: {
-    refused: (login: string) =>
-      `@${login}, danke für den Hinweis! \`/freigabe promote\` dürfen nur Personen mit Schreibrechten auf dieses Repository verwenden. Bitte eine Person mit Schreibrechten oder die Verfahrensverantwortlichen, den Befehl auszuführen.`,
     unknownStage: (stage: string, stages: string) => `Die Stage „${stage}“ gibt es nicht. Bekannte Stages: ${stages}.`,
     firstStage: (stage: string) => `„${stage}“ ist die erste Stage; eine Promotion kommt immer aus der vorigen Stage. Beispiel: \`/freigabe promote <verfahren> <ziel-stage>\`.`,
     notReadable: 'Der Default-Branch enthält Fehler oder ist zu groß; eine Promotion ist erst nach der Korrektur möglich.',
@@ -171,8 +166,6 @@ const TEXT = {
     },
   },
   en: {
-    refused: (login: string) =>
-      `@${login}, thank you! Only people with write access to this repository can use \`/freigabe promote\`. Please ask someone with write access or the Verfahrensverantwortliche to run it.`,
     unknownStage: (stage: string, stages: string) => `There is no stage "${stage}". Known stages: ${stages}.`,
     firstStage: (stage: string) => `"${stage}" is the first stage; a promotion always comes from the previous stage. Example: \`/freigabe promote <verfahren> <target-stage>\`.`,
     notReadable: 'The default branch has errors or is too large; a promotion is possible once it is fixed.',
@@ -216,12 +209,10 @@ export async function handlePromoteCommand(params: PromoteCommandParams): Promis
   const { octokit, log, owner, repo, number, commenter, defaultBranch } = params;
   const reply = (body: string) => octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
 
-  const { data: permission } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: commenter });
-  const role = permission.role_name || permission.permission;
-  if (!WRITE_ROLES.has(role)) {
-    const { settings } = await readDefaultBranchSettings({ octokit, owner, repo, defaultBranch });
-    log.info({ commenter, role, pull: `${owner}/${repo}#${number}` }, 'promote command refused: no write access');
-    await reply(TEXT[settings.locale].refused(commenter));
+  const access = await hasWriteAccess({ octokit, owner, repo, username: commenter });
+  if (!access.allowed) {
+    log.info({ commenter, role: access.role, pull: `${owner}/${repo}#${number}` }, 'promote command refused: no write access');
+    await refuseCommand({ octokit, owner, repo, defaultBranch, number, username: commenter, command: '/freigabe promote' });
     return 'refused';
   }
 

@@ -240,14 +240,36 @@ describe('settings', () => {
 });
 
 describe('events', () => {
+  const permission = (login: string, role: string) => ({
+    body: {
+      permission: role === 'maintain' ? 'write' : role,
+      role_name: role,
+      user: { login, id: 77, node_id: 'U77', avatar_url: '', gravatar_id: '', url: '', html_url: '', type: 'User', site_admin: false, permissions: {} },
+    },
+  });
+
   test('/freigabe recheck on the pull request re-evaluates it; a bot saying it does not', async () => {
     t = await createTestApp();
+    t.mock.on('GET', `${PR}/collaborators/j-becker/permission`, permission('j-becker', 'write'));
     await t.pr.expectEvaluation({ pullRequestGet: {}, tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
     await t.probot.receive(commentEvent('Bitte nochmal:\n/freigabe recheck\n'));
     expect(checkRuns(t.mock)).toHaveLength(2);
     await t.probot.receive(commentEvent('/freigabe recheck', {}, { login: 'freigabe[bot]', type: 'Bot' }));
     await t.probot.receive(commentEvent('looks good, `/freigabe recheck` later'));
     expect(checkRuns(t.mock)).toHaveLength(2);
+  });
+
+  test('/freigabe recheck by someone without write access is refused politely, nothing is evaluated', async () => {
+    t = await createTestApp();
+    t.mock.on('GET', `${PR}/collaborators/dev-ben/permission`, permission('dev-ben', 'triage'));
+    t.mock.on('GET', `${PR}/contents/.github%2Ffreigabe.yml?ref=main`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
+    t.mock.on('POST', `${PR}/issues/${NUMBER}/comments`, { status: 201, body: { id: 1 } });
+    await t.probot.receive(commentEvent('/freigabe recheck', {}, { login: 'dev-ben', type: 'User' }));
+    const [reply] = t.mock.find('POST', `${PR}/issues/${NUMBER}/comments`);
+    expect((reply.body as { body: string }).body).toBe(
+      '@dev-ben, danke für den Hinweis! `/freigabe recheck` dürfen nur Personen mit Schreibrechten auf dieses Repository verwenden. Bitte eine Person mit Schreibrechten oder die Verfahrensverantwortlichen, den Befehl auszuführen.',
+    );
+    expect(checkRuns(t.mock)).toHaveLength(0);
   });
 
   test('re-requested freigabe check run re-evaluates the pull request; other apps\' runs are ignored', async () => {
