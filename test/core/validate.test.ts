@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sortDiagnostics } from '../../src/core/diagnostics.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
@@ -7,35 +7,22 @@ import { validateEstate, validateSnapshot } from '../../src/core/validate.js';
 import { loadEstate } from '../../src/core/load.js';
 import { FINDING_MESSAGES } from '../../src/i18n/findings.js';
 import { EstateBuilder, component } from '../helpers/estate.js';
+import { readTreeBytes } from '../helpers/files.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'validate');
 
-/** Files under `dir`, repository-relative to `dir`. */
-function readTree(dir: string): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p).split('\\').join('/'), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /** The minimal estate with the files of a fixture case laid over it. */
 function fixtureCase(name: string) {
   const files = EstateBuilder.minimal().files();
-  for (const [path, bytes] of readTree(join(fixtures, name))) files.set(path, bytes);
+  for (const [path, bytes] of readTreeBytes(join(fixtures, name))) files.set(path, bytes);
   return validateSnapshot({ snapshot: snapshotOf(files as Map<string, Uint8Array>), today: '2026-06-01' }).diagnostics;
 }
 
 const brief = (ds: ReturnType<typeof fixtureCase>) => ds.map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}`);
 
 describe('the example estate in environments/', () => {
-  const files = new Map([...readTree(join(repo, 'environments'))].map(([p, b]) => [`environments/${p}`, b]));
+  const files = new Map([...readTreeBytes(join(repo, 'environments'))].map(([p, b]) => [`environments/${p}`, b]));
   const { estate, diagnostics } = validateSnapshot({ snapshot: snapshotOf(files), today: '2026-11-28' });
 
   test('has no errors; bezirksamt-mitte is near its memory Kontingent', () => {

@@ -318,3 +318,14 @@ export function checkRun(mock: GitHubMock, name: string): CheckRunBody {
   if (runs.length === 0) throw new Error(`no check run ${name}`);
   return runs[runs.length - 1];
 }
+
+/** `GET /repos/{o}/{r}/collaborators/{username}/permission` for a user with this role. */
+export function collaboratorPermission(login: string, role: string) {
+  return {
+    body: {
+      permission: role === 'maintain' ? 'write' : role,
+      role_name: role,
+      user: { login, id: 77, node_id: 'U77', avatar_url: '', gravatar_id: '', url: '', html_url: '', type: 'User', site_admin: false, permissions: {} },
+    },
+  };
+}

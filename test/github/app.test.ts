@@ -12,6 +12,7 @@ import {
   checkRunRerequestedEvent,
   checkSuiteRerequestedEvent,
   checkRuns,
+  collaboratorPermission,
   commentEvent,
   createTestApp,
   HEAD_SHA,
@@ -240,17 +241,9 @@ describe('settings', () => {
 });
 
 describe('events', () => {
-  const permission = (login: string, role: string) => ({
-    body: {
-      permission: role === 'maintain' ? 'write' : role,
-      role_name: role,
-      user: { login, id: 77, node_id: 'U77', avatar_url: '', gravatar_id: '', url: '', html_url: '', type: 'User', site_admin: false, permissions: {} },
-    },
-  });
-
   test('/freigabe recheck on the pull request re-evaluates it; a bot saying it does not', async () => {
     t = await createTestApp();
-    t.mock.on('GET', `${PR}/collaborators/j-becker/permission`, permission('j-becker', 'write'));
+    t.mock.on('GET', `${PR}/collaborators/j-becker/permission`, collaboratorPermission('j-becker', 'write'));
     await t.pr.expectEvaluation({ pullRequestGet: {}, tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
     await t.probot.receive(commentEvent('Bitte nochmal:\n/freigabe recheck\n'));
     expect(checkRuns(t.mock)).toHaveLength(2);
@@ -261,7 +254,7 @@ describe('events', () => {
 
   test('/freigabe recheck by someone without write access is refused politely, nothing is evaluated', async () => {
     t = await createTestApp();
-    t.mock.on('GET', `${PR}/collaborators/dev-ben/permission`, permission('dev-ben', 'triage'));
+    t.mock.on('GET', `${PR}/collaborators/dev-ben/permission`, collaboratorPermission('dev-ben', 'triage'));
     t.mock.on('GET', `${PR}/contents/.github%2Ffreigabe.yml?ref=main`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
     t.mock.on('POST', `${PR}/issues/${NUMBER}/comments`, { status: 201, body: { id: 1 } });
     await t.probot.receive(commentEvent('/freigabe recheck', {}, { login: 'dev-ben', type: 'User' }));

@@ -1,22 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { plan } from '../../src/core/plan.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { ParseCaches } from '../../src/github/parse-caches.js';
+import { readTreeBytes } from '../helpers/files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 function exampleFiles(): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(root, p)] = readFileSync(p);
-    }
-  };
-  walk(join(root, 'environments'));
-  return out;
+  return Object.fromEntries([...readTreeBytes(join(root, 'environments'))].map(([path, bytes]) => [`environments/${path}`, bytes]));
 }
 
 describe('ParseCaches', () => {

@@ -56,3 +56,14 @@ export function withDigest(component: string, digest: string): (text: string) =>
 }
 
 export const WOHNGELD = 'environments/verfahren/wohngeld';
+
+export const STAGES = ['vorpruefung', 'abnahme', 'schulung', 'produktion'];
+export const PROMOTE_BRANCH = 'freigabe/promote/wohngeld/produktion';
+/** Head commit of the merged pull request in the scenarios. */
+export const PR_HEAD = '9'.repeat(40);
+
+/** The fixture estate with wohngeld's web component at `digest` in Schulung. */
+export function withSchulung(digest: string): Record<string, string> {
+  const files = fixtureFiles();
+  return { ...files, [`${WOHNGELD}/schulung.yaml`]: withDigest('web', digest)(files[`${WOHNGELD}/schulung.yaml`]) };
+}

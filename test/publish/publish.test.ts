@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { diffStageTree, parseTrailers } from '../../src/core/publication.js';
 import { promotionMarker } from '../../src/core/promotion-proposal.js';
-import { DIGEST, WOHNGELD, fixtureFiles, withDigest } from './fixture.js';
+import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
 import { unprocessable } from './git-server.js';
 import {
   API_BASE,
@@ -24,15 +24,11 @@ import {
   type PublishTestApp,
 } from './harness.js';
 
-const STAGES = ['vorpruefung', 'abnahme', 'schulung', 'produktion'];
-const PROMOTE_BRANCH = 'freigabe/promote/wohngeld/produktion';
-const PR_HEAD = '9'.repeat(40);
 
 let t: PublishTestApp;
 afterEach(() => t?.mock.verify());
 
 const baseFiles = () => fixtureFiles();
-const withSchulung = (digest: string) => ({ ...baseFiles(), [`${WOHNGELD}/schulung.yaml`]: withDigest('web', digest)(baseFiles()[`${WOHNGELD}/schulung.yaml`]) });
 
 /** Blobs a publication of `files` must upload to `branch` (computed from the branch's current tree). */
 function changedBlobs(branch: string, stage: string, files: Record<string, string>): number {

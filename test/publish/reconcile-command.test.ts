@@ -10,7 +10,8 @@ import { Reconciler } from '../../src/github/reconcile.js';
 import type { PullRequestTarget } from '../../src/github/pull-request.js';
 import { silentLogger } from '../../src/github/publish.js';
 import { diffStageTree } from '../../src/core/publication.js';
-import { DIGEST, WOHNGELD, fixtureFiles, withDigest } from './fixture.js';
+import { collaboratorPermission } from '../github/app-harness.js';
+import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
 import {
   API_BASE,
   commentEvent,
@@ -28,19 +29,12 @@ import {
   type PublishTestApp,
 } from './harness.js';
 
-const STAGES = ['vorpruefung', 'abnahme', 'schulung', 'produktion'];
-const PROMOTE_BRANCH = 'freigabe/promote/wohngeld/produktion';
-const PR_HEAD = '9'.repeat(40);
 
 let t: PublishTestApp;
 afterEach(() => t?.mock.verify());
 
 const baseFiles = () => fixtureFiles();
-const withSchulung = (digest: string) => ({ ...baseFiles(), [`${WOHNGELD}/schulung.yaml`]: withDigest('web', digest)(baseFiles()[`${WOHNGELD}/schulung.yaml`]) });
 
-function permission(login: string, role: string) {
-  return { body: { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { ...userJson(login, 77), permissions: {} } } };
-}
 
 function settingsFile(text: string) {
   return {
@@ -52,7 +46,7 @@ function settingsFile(text: string) {
 describe('/freigabe promote', () => {
   test('a user without write access is refused politely (German by default), nothing else happens', async () => {
     t = await createPublishApp();
-    t.mock.on('GET', `${API_BASE}/collaborators/dev-anna/permission`, permission('dev-anna', 'read'));
+    t.mock.on('GET', `${API_BASE}/collaborators/dev-anna/permission`, collaboratorPermission('dev-anna', 'read'));
     t.mock.on('GET', `${API_BASE}/contents/.github%2Ffreigabe.yml?ref=main`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
     t.mock.on('POST', `${API_BASE}/issues/7/comments`, { status: 201, body: { id: 1 } });
     await t.probot.receive(commentEvent('Bitte weiter:\n/freigabe promote wohngeld produktion', 7, { login: 'dev-anna', type: 'User' }));
@@ -64,7 +58,7 @@ describe('/freigabe promote', () => {
 
   test('the refusal is English with locale en; triage is not write access', async () => {
     t = await createPublishApp();
-    t.mock.on('GET', `${API_BASE}/collaborators/dev-anna/permission`, permission('dev-anna', 'triage'));
+    t.mock.on('GET', `${API_BASE}/collaborators/dev-anna/permission`, collaboratorPermission('dev-anna', 'triage'));
     t.mock.on('GET', `${API_BASE}/contents/.github%2Ffreigabe.yml?ref=main`, { body: settingsFile('locale: en\n') });
     t.mock.on('POST', `${API_BASE}/issues/7/comments`, { status: 201, body: { id: 1 } });
     await t.probot.receive(commentEvent('/freigabe promote wohngeld produktion', 7, { login: 'dev-anna', type: 'User' }));
@@ -76,7 +70,7 @@ describe('/freigabe promote', () => {
     t = await createPublishApp();
     const files = withSchulung(DIGEST.d);
     const head = commitEstate(t.git, files);
-    t.mock.on('GET', `${API_BASE}/collaborators/j-becker/permission`, permission('j-becker', 'maintain'));
+    t.mock.on('GET', `${API_BASE}/collaborators/j-becker/permission`, collaboratorPermission('j-becker', 'maintain'));
     t.mock.on('GET', `${API_BASE}/git/ref/heads%2Fmain`, { body: t.git.refJson('main', head) });
     await serveTarball(t.mock, head, files);
     t.mock.on('GET', `${API_BASE}/git/ref/${t.git.enc(PROMOTE_BRANCH)}`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
