@@ -210,6 +210,10 @@ describe('render parameters and settings', () => {
     const git = obj(repo.files.get('produktion/_bootstrap/argocd-applicationset.yaml')).spec.generators[0].git;
     expect(git).toEqual({ repoURL: 'https://github.com/itdz/deploy.git', revision: 'main', directories: [{ path: 'produktion/*' }, { path: 'produktion/_bootstrap', exclude: true }] });
     expect(obj(repo.files.get('produktion/_bootstrap/flux-kustomization.yaml')).spec.path).toBe('./produktion/');
+    // output.branch names the deploy repository's branch for Argo CD and Flux alike
+    const branch = renderEstate({ estate: estateFrom({ ...basicFiles, '.github/freigabe.yml': 'output:\n  repository: itdz/deploy\n  branch: release\n' }) });
+    expect(obj(branch.files.get('produktion/_bootstrap/argocd-applicationset.yaml')).spec.generators[0].git.revision).toBe('release');
+    expect(obj(branch.files.get('produktion/_bootstrap/flux-gitrepository.yaml')).spec.ref).toEqual({ branch: 'release' });
   });
 
   test('stages and verfahren restrict what is rendered; the stage kustomization and bootstrap stay complete', () => {

@@ -45,7 +45,11 @@ export function loadSettings(snapshot: Snapshot): LoadResult<Settings> {
       root: s.root ?? DEFAULT_SETTINGS.root,
       templates: s.templates ?? DEFAULT_SETTINGS.templates,
       locale: s.locale ?? DEFAULT_SETTINGS.locale,
-      output: { branchPrefix: s.output?.branchPrefix ?? DEFAULT_SETTINGS.output.branchPrefix, ...(s.output?.repository ? { repository: s.output.repository } : {}) },
+      output: {
+        branchPrefix: s.output?.branchPrefix ?? DEFAULT_SETTINGS.output.branchPrefix,
+        branch: s.output?.branch ?? DEFAULT_SETTINGS.output.branch,
+        ...(s.output?.repository ? { repository: s.output.repository } : {}),
+      },
       reconcileIntervalMinutes: s.reconcileIntervalMinutes ?? DEFAULT_SETTINGS.reconcileIntervalMinutes,
     },
     diagnostics: [],

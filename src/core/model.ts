@@ -27,7 +27,8 @@ export interface Settings {
   readonly root: string;
   readonly templates: string;
   readonly locale: 'de' | 'en';
-  readonly output: { readonly branchPrefix: string; readonly repository?: string };
+  /** `branch` is the deploy repository's branch; it only matters with `repository`. */
+  readonly output: { readonly branchPrefix: string; readonly repository?: string; readonly branch: string };
   readonly reconcileIntervalMinutes: number;
 }
 
@@ -35,7 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   root: 'environments',
   templates: 'templates',
   locale: 'de',
-  output: { branchPrefix: 'rendered/' },
+  output: { branchPrefix: 'rendered/', branch: 'main' },
   reconcileIntervalMinutes: 60,
 };
 

@@ -174,8 +174,8 @@ interface BootstrapModel {
 }
 
 function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefined): BootstrapModel {
-  const { branchPrefix, repository } = estate.settings.output;
-  // A deploy repository holds every stage as a directory on its default branch; otherwise each
+  const { branchPrefix, repository, branch } = estate.settings.output;
+  // A deploy repository holds every stage as a directory on its configured branch; otherwise each
   // stage is the root of its own branch.
   const dir = repository ? `${stage.name}/` : '';
   return {
@@ -183,7 +183,7 @@ function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefine
     bootstrap: {
       name: `freigabe-${stage.name}`,
       repoURL: repoURL ?? (repository ? `https://github.com/${repository}.git` : PLACEHOLDER_REPO_URL),
-      revision: repository ? 'main' : `${branchPrefix}${stage.name}`,
+      revision: repository ? branch : `${branchPrefix}${stage.name}`,
       directories: `${dir}*`,
       excludeDirectory: `${dir}${BOOTSTRAP_DIR}`,
       argoNamespace: ARGOCD_NAMESPACE,

@@ -89,8 +89,11 @@ export function outputRepository(settings: Settings, source: RepoRef): RepoRef {
   return { owner, repo };
 }
 
-/** Target of every stage: `<prefix><stage>` here, or `<stage>/` on the deploy repository's default branch. */
-export async function stageTargets(params: { octokit: GitHubClient; settings: Settings; source: RepoRef; stages: readonly string[] }): Promise<Map<string, StageTarget>> {
+/**
+ * Target of every stage: `<prefix><stage>` here, or `<stage>/` on the deploy repository's
+ * `output.branch` — the same branch the rendered bootstrap objects point Argo CD and Flux at.
+ */
+export function stageTargets(params: { settings: Settings; source: RepoRef; stages: readonly string[] }): Map<string, StageTarget> {
   const { settings, stages } = params;
   const out = new Map<string, StageTarget>();
   if (!settings.output.repository) {
@@ -98,8 +101,7 @@ export async function stageTargets(params: { octokit: GitHubClient; settings: Se
     return out;
   }
   const deploy = outputRepository(settings, params.source);
-  const { data } = await params.octokit.rest.repos.get({ owner: deploy.owner, repo: deploy.repo });
-  for (const stage of stages) out.set(stage, { ...deploy, branch: data.default_branch, prefix: `${stage}/` });
+  for (const stage of stages) out.set(stage, { ...deploy, branch: settings.output.branch, prefix: `${stage}/` });
   return out;
 }
 
@@ -269,7 +271,7 @@ export interface PublishEstateParams {
 export async function publishEstate(params: PublishEstateParams): Promise<StagePublication[]> {
   const { octokit, estate } = params;
   const stages = stageNames(estate);
-  const targets = await stageTargets({ octokit, settings: estate.settings, source: params.source, stages });
+  const targets = stageTargets({ settings: estate.settings, source: params.source, stages });
   const ancestryCache: AncestryCache = new Map();
   const uploaded = new Map<string, Set<string>>();
   const out: StagePublication[] = [];

@@ -16,6 +16,7 @@ import {
   verfahrenOfPaths,
 } from '../../src/core/publication.js';
 import { fixtureSnapshot } from './fixture.js';
+import { stageTargets } from '../../src/github/publish.js';
 
 describe('the fixture estate', () => {
   test('loads without findings', () => {
@@ -157,5 +158,25 @@ describe('commit message and trailers', () => {
   test('a message without a trailer block has no trailers', () => {
     expect(trailerLines('Merge branch x\n\nSome text: not a trailer\nbut prose')).toEqual([]);
     expect(parseTrailers('just a subject')).toEqual({ approvedBy: [], notfall: false });
+  });
+});
+
+describe('stageTargets', () => {
+  const settingsOf = (yml: string) => loadEstate({ snapshot: { files: new Map([['.github/freigabe.yml', new TextEncoder().encode(yml)]]) } }).value.settings;
+  const source = { owner: 'itdz', repo: 'estate' };
+
+  test('rendered branches by default: <prefix><stage> in the estate repository', () => {
+    const targets = stageTargets({ settings: settingsOf('output:\n  branchPrefix: deploy/\n'), source, stages: ['abnahme'] });
+    expect(targets.get('abnahme')).toEqual({ owner: 'itdz', repo: 'estate', branch: 'deploy/abnahme', prefix: '' });
+  });
+
+  test('a deploy repository: <stage>/ on output.branch, the branch the bootstrap objects name (main by default)', () => {
+    expect(stageTargets({ settings: settingsOf('output:\n  repository: itdz/deploy\n'), source, stages: ['abnahme'] }).get('abnahme')).toEqual({
+      owner: 'itdz',
+      repo: 'deploy',
+      branch: 'main',
+      prefix: 'abnahme/',
+    });
+    expect(stageTargets({ settings: settingsOf('output:\n  repository: itdz/deploy\n  branch: release\n'), source, stages: ['abnahme'] }).get('abnahme')?.branch).toBe('release');
   });
 });

@@ -444,9 +444,13 @@ export interface SettingsDocument {
      */
     branchPrefix?: string;
     /**
-     * A separate deploy repository owner/name; then each stage is a directory on its default branch.
+     * A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`.
      */
     repository?: string;
+    /**
+     * The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`).
+     */
+    branch?: string;
   };
   /**
    * How often rendered branches and open pull requests are reconciled.

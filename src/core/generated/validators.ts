@@ -3881,7 +3881,7 @@ return errors === 0;
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const settings = validate37;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory on its default branch."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"main","description":"The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`)."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
 const pattern45 = new RegExp("(^|/)\\.\\.?(/|$)", "u");
 const pattern46 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
 const pattern49 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
@@ -4050,7 +4050,7 @@ if(data.output !== undefined){
 let data3 = data.output;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
-if(!((key1 === "branchPrefix") || (key1 === "repository"))){
+if(!(((key1 === "branchPrefix") || (key1 === "repository")) || (key1 === "branch"))){
 const err10 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -4111,9 +4111,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data3.branch !== undefined){
+let data6 = data3.branch;
+if(typeof data6 === "string"){
+if(!pattern49.test(data6)){
+const err15 = {instancePath:instancePath+"/output/branch",schemaPath:"#/properties/output/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4123,10 +4125,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.reconcileIntervalMinutes !== undefined){
-let data6 = data.reconcileIntervalMinutes;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err16 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err16 = {instancePath:instancePath+"/output/branch",schemaPath:"#/properties/output/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4135,9 +4135,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 1440 || isNaN(data6)){
-const err17 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4146,8 +4147,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data6 < 5 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
+}
+if(data.reconcileIntervalMinutes !== undefined){
+let data7 = data.reconcileIntervalMinutes;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err18 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4156,16 +4160,37 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 1440 || isNaN(data7)){
+const err19 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1440},message:"must be <= 1440"};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+if(data7 < 5 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/reconcileIntervalMinutes",schemaPath:"#/properties/reconcileIntervalMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
