@@ -9,6 +9,7 @@ import { loadEstate } from './load.js';
 import type { Estate } from './model.js';
 import { checkPolicy } from './policy.js';
 import type { Snapshot } from './snapshot.js';
+import { renderEstate } from './render.js';
 
 export interface ValidateParams {
   readonly estate: Estate;
@@ -36,9 +37,12 @@ export interface ValidateSnapshotParams {
 export function validateSnapshot(params: ValidateSnapshotParams): { estate: Estate; diagnostics: Diagnostic[] } {
   const loaded = loadEstate({ snapshot: params.snapshot });
   const estate = loaded.value;
-  const diagnostics = [...loaded.diagnostics, ...validateEstate({ estate, ...(params.today !== undefined ? { today: params.today } : {}) })];
-  // Render checks belong here as well: renderEstate({ estate }).diagnostics (template errors,
-  // kinds outside the allow-list, objects Kubernetes would reject). They are added together
-  // with the render engine (render.ts), so that `validate` reports everything `render` would.
+  const diagnostics = [
+    ...loaded.diagnostics,
+    ...validateEstate({ estate, ...(params.today !== undefined ? { today: params.today } : {}) }),
+    // What only rendering finds (a broken template override, a kind outside the allow-list, an
+    // object Kubernetes would reject), so that `validate` passes only what `render` accepts.
+    ...renderEstate({ estate }).diagnostics,
+  ];
   return { estate, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -169,3 +169,22 @@ describe('messages', () => {
     }
   });
 });
+
+describe('validateSnapshot reports what only rendering finds', () => {
+  test('a broken template override is a template-error with its file and line', () => {
+    const snapshot = EstateBuilder.minimal().snapshot();
+    const files = new Map(snapshot.files);
+    files.set('templates/namespace.yaml.hbs', new TextEncoder().encode('apiVersion: v1\nkind: Namespace\nmetadata: {{{name}}}\n'));
+    const findings = validateSnapshot({ snapshot: snapshotOf(files), today: '2026-06-01' }).diagnostics;
+    expect(findings.filter((d) => d.code === 'template-error').map((d) => [d.file, d.line])).toEqual([['templates/namespace.yaml.hbs', 3]]);
+  });
+
+  test('an env value Kubernetes tooling would alter (U+2028) is render-invalid-object, and the same estate without it is clean', () => {
+    const clean = EstateBuilder.minimal();
+    expect(clean.validate().diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const b = EstateBuilder.minimal().booking('demo', 'vorpruefung', (d) => {
+      d.spec.components[0].env = { GREETING: 'Hallo\u2028Welt' };
+    });
+    expect(b.validate().diagnostics.filter((d) => d.code === 'render-invalid-object').map((d) => d.file)).toEqual(['environments/verfahren/demo/vorpruefung.yaml']);
+  });
+});
