@@ -43,8 +43,10 @@ export interface PlanJson extends ValidationJson {
 }
 
 export interface GateJson {
-  /** Every approval requirement is met. */
+  /** The merge is allowed: no finding with severity error, and every approval requirement is met. */
   readonly ok: boolean;
+  /** The error findings that block the merge whatever the approvals (e.g. a skipped stage). */
+  readonly findings: readonly FindingJson[];
   readonly changes: readonly ChangeJson[];
   readonly approval: ApprovalResult;
   readonly emergency: boolean;
@@ -131,6 +133,22 @@ export function* planJsonChunks(plan: Plan, locale: Locale): Generator<string> {
 }
 
 /** `freigabe gate --format json`: the decision, `ok` = every requirement met. */
-export function gateToJson(plan: Plan): GateJson {
-  return { ok: plan.approval.satisfied, changes: plan.changes.map(changeJson), approval: approvalJson(plan.approval), emergency: plan.emergency };
+export function gateToJson(plan: Plan, locale: Locale): GateJson {
+  return {
+    ok: gateAllows(plan),
+    findings: findingsJson(blockingFindings(plan), locale),
+    changes: plan.changes.map(changeJson),
+    approval: approvalJson(plan.approval),
+    emergency: plan.emergency,
+  };
+}
+
+/** Findings that no approval can outweigh. */
+export function blockingFindings(plan: Plan): Diagnostic[] {
+  return plan.findings.filter((d) => d.severity === 'error');
+}
+
+/** The gate's decision: approvals alone never release an estate with errors. */
+export function gateAllows(plan: Plan): boolean {
+  return plan.ok && plan.approval.satisfied;
 }

@@ -8,6 +8,7 @@
  */
 import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
+import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
@@ -296,6 +297,8 @@ export function formatGateMarkdown(plan: Plan, options: MarkdownOptions): string
   const t = uiText(options.locale);
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const header = `### ${t.headings.gate}\n\n${plan.emergency ? `> [!WARNING]\n> **${escapeCell(t.emergency)}**\n\n` : ''}`;
-  const out = header + packBlocks([approvalBlock(plan.approval, true, t), changesBlock(plan, t)], max - header.length);
+  const blocking = blockingFindings(plan);
+  const blocks = [...(blocking.length > 0 ? [findingsBlock(blocking, t, options.locale)] : []), approvalBlock(plan.approval, true, t), changesBlock(plan, t)];
+  const out = header + packBlocks(blocks, max - header.length);
   return out.length <= max ? out : out.slice(0, max);
 }

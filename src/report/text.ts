@@ -5,6 +5,7 @@
 import { styleText } from 'node:util';
 import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
+import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
@@ -216,8 +217,10 @@ export function formatPlanText(plan: Plan, options: PlanTextOptions): string {
 export function formatGateText(plan: Plan, options: TextOptions): string {
   const t = uiText(options.locale);
   const p = new Painter(options.color ?? false);
+  const blocking = blockingFindings(plan);
   const lines = [
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
+    ...(blocking.length > 0 ? [formatFindingsText(blocking, options).trimEnd(), ''] : []),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
     ...section(t.headings.approval, approvalLines(plan.approval, true, t, p), p),
   ];

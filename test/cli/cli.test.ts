@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EstateBuilder, component } from '../helpers/estate.js';
+import { EstateBuilder, component, internalImage } from '../helpers/estate.js';
 import { STACK_TRACE, assertBuilt, freigabe, git, gitRepo, json, tempDir, update, writeTree } from './helpers.js';
 
 const TODAY = ['--today', '2026-06-01'];
@@ -291,6 +291,27 @@ describe('gate', () => {
 
   beforeAll(() => {
     files = track(tempDir('gate'));
+  });
+
+  test('approvals never release an estate with errors: a skipped stage blocks the gate (exit 1, finding in the output)', () => {
+    const skipping = track(gitRepo(baseEstate()));
+    update(
+      skipping,
+      EstateBuilder.minimal().booking('demo', 'abnahme', (d) => {
+        d.spec.components[0].image = internalImage('demo/web', '9.9.9');
+      }),
+      'new release straight into Abnahme',
+    );
+    const reviews = write('skip-reviews.json', [review('v-verantwortlich')]);
+    const args = ['gate', '--repo', skipping, '--base-ref', 'HEAD~1', '--head-ref', 'HEAD', '--author', 'entwickler', '--head-sha', HEAD_SHA, '--reviews', reviews, ...TODAY];
+    const { code, out } = json(args);
+    expect(code).toBe(1);
+    expect(out.ok).toBe(false);
+    expect((out.approval as { satisfied: boolean }).satisfied).toBe(true);
+    expect((out.findings as { code: string; file: string }[]).map((f) => [f.code, f.file])).toEqual([['stage-order', 'environments/verfahren/demo/abnahme.yaml']]);
+    const text = freigabe(args);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('stage-order');
   });
 
   test('the VV approved the head commit: exit 0', () => {

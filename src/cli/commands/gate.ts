@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { PullCommit, Review } from '../../core/approval.js';
 import { plan } from '../../core/plan.js';
 import { uiText, type Locale } from '../../i18n/cli.js';
-import { gateToJson } from '../../report/json.js';
+import { gateAllows, gateToJson } from '../../report/json.js';
 import { formatGateMarkdown } from '../../report/markdown.js';
 import { formatGateText } from '../../report/text.js';
 import { InputError, UsageError } from '../errors.js';
@@ -112,8 +112,8 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   });
 
   // 3. report (I/O)
-  if (c.format === 'json') io.stdout(`${JSON.stringify(gateToJson(result), null, 2)}\n`);
+  if (c.format === 'json') io.stdout(`${JSON.stringify(gateToJson(result, c.locale), null, 2)}\n`);
   else if (c.format === 'markdown') io.stdout(formatGateMarkdown(result, { locale: c.locale }));
   else io.stdout(formatGateText(result, { locale: c.locale, color: useColor(c.format, io) }));
-  return result.approval.satisfied ? 0 : 1;
+  return gateAllows(result) ? 0 : 1;
 }
