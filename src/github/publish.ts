@@ -75,6 +75,8 @@ export interface StagePublication {
   /** Fachverfahren directories changed by the commit. */
   readonly verfahren: readonly string[];
   readonly attempts: number;
+  /** The source commit the branch head named for this stage before this publication (its trailer). */
+  readonly previousSource?: string;
 }
 
 function status(error: unknown): number | undefined {
@@ -251,7 +253,9 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
       throw error;
     }
     log.info({ stage, branch: target.branch, commit: commit.sha, verfahren: diff.verfahren }, 'published rendered stage');
-    return result(branch.head ? 'updated' : 'created', { commit: commit.sha, verfahren: diff.verfahren });
+    const previous = parseTrailers(branch.message ?? '');
+    const previousSource = previous.stage === stage && previous.source ? previous.source : undefined;
+    return result(branch.head ? 'updated' : 'created', { commit: commit.sha, verfahren: diff.verfahren, ...(previousSource ? { previousSource } : {}) });
   }
 }
 
@@ -417,22 +421,43 @@ export async function handlePush(params: HandlePushParams): Promise<PushResult> 
 
   const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true });
   if (!published.ok || ZERO_SHA.test(payload.before)) return { published, promotions: [] };
+  const promotions = await proposePromotions({ octokit, log, owner, repo, defaultBranch, before: payload.before, after: payload.after, published, deps });
+  return { published, promotions };
+}
 
+export interface ProposePromotionsParams extends RepoRef {
+  readonly octokit: GitHubClient;
+  readonly log: Logger;
+  readonly defaultBranch: string;
+  /** The default-branch commit before the change, and the published one after it. */
+  readonly before: string;
+  readonly after: string;
+  readonly published: Extract<PublishCommitResult, { ok: true }>;
+  readonly deps: PublicationDeps;
+}
+
+/**
+ * After `after` was published: open or refresh a promotion pull request for the next stage of
+ * every stage whose images changed from `before` (a push's before, or the source a
+ * reconciliation found on the rendered branch).
+ */
+export async function proposePromotions(params: ProposePromotionsParams): Promise<PromotionPrResult[]> {
+  const { octokit, log, owner, repo, defaultBranch, published, deps } = params;
   const settings = published.estate.settings;
-  const base = await readSnapshot({ octokit, owner, repo, sha: payload.before, scope: [`${settings.root}/`, `${settings.templates}/`], cache: deps.cache, limits: deps.limits });
-  if (!base.ok) return { published, promotions: [] };
+  const base = await readSnapshot({ octokit, owner, repo, sha: params.before, scope: [`${settings.root}/`, `${settings.templates}/`], cache: deps.cache, limits: deps.limits });
+  if (!base.ok) return [];
   const baseEstate = loadEstate({ snapshot: base.snapshot, settings }).value;
   const changes = imageChanges({ base: baseEstate, head: published.estate }).filter((c) => nextStage(published.estate, c.stage) !== undefined);
   const promotions: PromotionPrResult[] = [];
-  if (changes.length === 0) return { published, promotions };
+  if (changes.length === 0) return promotions;
   const context = async () => {
     const audit = await published.audit();
     return { ...(audit.pullRequest ? { source: audit.pullRequest } : {}), exclude: audit.pullRequest?.author ? [audit.pullRequest.author] : [] };
   };
   for (const change of changes) {
     promotions.push(
-      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: payload.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
     );
   }
-  return { published, promotions };
+  return promotions;
 }

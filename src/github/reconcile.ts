@@ -5,7 +5,9 @@
  *   1. the rendered branches are compared with a fresh render of the default-branch head and
  *      repaired through the same publication path as a push (trees compared, not trailers,
  *      so a branch that drifted is repaired even if its head names the right source);
- *   2. every open pull request is evaluated again (the checks and the sticky comment).
+ *   2. where a repaired branch named an older source commit (a lost push), the promotion pull
+ *      requests that push would have opened are opened now, from that source to the head;
+ *   3. every open pull request is evaluated again (the checks and the sticky comment).
  *
  * reconcileRepository does one repository and knows no timers; the Reconciler schedules it:
  * one tick at start, then every TICK_MINUTES, each repository when its own
@@ -15,7 +17,8 @@
 import type { GitHubClient, RepoRef } from './github-client.js';
 import { loggable } from './loggable.js';
 import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
-import { publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
+import { proposePromotions, publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
+import type { PromotionPrResult } from './promotion-pr.js';
 import { DEFAULT_SETTINGS } from '../core/model.js';
 
 export interface ReconcileRepositoryParams extends RepoRef {
@@ -29,6 +32,8 @@ export interface ReconcileRepositoryParams extends RepoRef {
 export interface ReconcileResult {
   readonly skipped?: 'archived' | 'empty';
   readonly published?: PublishCommitResult;
+  /** Promotion pull requests opened or refreshed for a lost push. */
+  readonly promotions?: readonly PromotionPrResult[];
   readonly evaluated: number;
   /** The repository's reconcileIntervalMinutes (defaults when unknown). */
   readonly intervalMinutes: number;
@@ -56,7 +61,16 @@ export async function reconcileRepository(params: ReconcileRepositoryParams): Pr
   const repaired = published.ok ? published.stages.filter((s) => s.commit).map((s) => s.stage) : [];
   if (repaired.length > 0) log.warn({ repository: `${owner}/${repo}`, sha: head, stages: repaired }, 'reconciliation published missing rendered commits');
 
-  // 2. open pull requests, one after another (each evaluation is itself a handful of calls)
+  // 2. promotions a lost push would have proposed: from the source the branches named before
+  const promotions: PromotionPrResult[] = [];
+  if (published.ok) {
+    const previous = new Set(published.stages.flatMap((s) => (s.commit && s.previousSource && s.previousSource !== head ? [s.previousSource] : [])));
+    for (const before of [...previous].sort()) {
+      promotions.push(...(await proposePromotions({ octokit, log, owner, repo, defaultBranch, before, after: head, published, deps: params.deps })));
+    }
+  }
+
+  // 3. open pull requests, one after another (each evaluation is itself a handful of calls)
   let evaluated = 0;
   if (params.evaluate) {
     const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 });
@@ -70,7 +84,7 @@ export async function reconcileRepository(params: ReconcileRepositoryParams): Pr
       }
     }
   }
-  return { published, evaluated, intervalMinutes: published.ok ? published.estate.settings.reconcileIntervalMinutes : DEFAULT_SETTINGS.reconcileIntervalMinutes };
+  return { published, ...(promotions.length > 0 ? { promotions } : {}), evaluated, intervalMinutes: published.ok ? published.estate.settings.reconcileIntervalMinutes : DEFAULT_SETTINGS.reconcileIntervalMinutes };
 }
 
 /** The slice of a Probot instance the scheduler needs. */

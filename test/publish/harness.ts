@@ -14,6 +14,7 @@ import { loadEstate } from '../../src/core/load.js';
 import { commitMessage, stageFiles } from '../../src/core/publication.js';
 import { renderEstate } from '../../src/core/render.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
+import { PROMOTE_BRANCH } from './fixture.js';
 import { stageNames } from '../../src/core/model.js';
 import { throwawayPrivateKey } from '../github/app-harness.js';
 import { GitHubMock } from '../github/openapi-mock.js';
@@ -143,4 +144,22 @@ export function reviewJson(login: string, state: string, commitId: string, submi
     id: 500 + i, node_id: `R${i}`, user: userJson(login, 600 + i), body: '', state, commit_id: commitId, html_url: '', pull_request_url: '',
     author_association: 'MEMBER', submitted_at: submittedAt, _links: { html: { href: '' }, pull_request: { href: '' } },
   };
+}
+
+/** The requests of opening (or, with `existing`, refreshing) the Produktion promotion pull request for wohngeld. */
+export function expectPromotionPr(t: PublishTestApp, options: { existing?: number } = {}): void {
+  const m = t.mock;
+  t.git.expectTree(m).expectCommit(m);
+  m.on('GET', new RegExp(`^${API_BASE}/git/commits/[0-9a-f]{40}$`), (r) => ({ body: t.git.commitJson(r.path.split('/').pop()!) }), { times: options.existing ? 2 : 1 });
+  m.on('GET', `${API_BASE}/git/ref/${t.git.enc(PROMOTE_BRANCH)}`, () => {
+    const sha = t.git.refs.get(PROMOTE_BRANCH);
+    return sha ? { body: t.git.refJson(PROMOTE_BRANCH, sha) } : { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } };
+  });
+  if (options.existing) t.git.expectUpdateRef(m, PROMOTE_BRANCH);
+  else t.git.expectCreateRef(m);
+  const open = options.existing ? [{ number: options.existing, html_url: `https://github.com/${OWNER}/estate/pull/${options.existing}`, state: 'open' }] : [];
+  m.on('GET', `${API_BASE}/pulls?head=${encodeURIComponent(`${OWNER}:${PROMOTE_BRANCH}`)}&state=open&per_page=10`, { body: open });
+  if (options.existing) m.on('PATCH', `${API_BASE}/pulls/${options.existing}`, { body: { number: options.existing } });
+  else m.on('POST', `${API_BASE}/pulls`, { status: 201, body: { number: 50, html_url: `https://github.com/${OWNER}/estate/pull/50` } });
+  m.on('POST', `${API_BASE}/pulls/${options.existing ?? 50}/requested_reviewers`, { status: 201, body: { number: options.existing ?? 50 } });
 }

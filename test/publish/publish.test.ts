@@ -13,6 +13,7 @@ import {
   API_BASE,
   commitEstate,
   createPublishApp,
+  expectPromotionPr,
   mergedPull,
   OWNER,
   pushEvent,
@@ -50,23 +51,6 @@ function expectDeployments(count: number): void {
   t.mock.on('POST', /^\/repos\/itdz\/estate\/deployments\/\d+\/statuses$/, (r) => ({ status: 201, body: { id: 1, node_id: 'S', state: (r.body as { state: string }).state, url: '', creator: null, description: '', environment: '', target_url: '', created_at: '', updated_at: '', deployment_url: '', repository_url: '' } }), { times: count });
 }
 
-function expectPromotionPr(options: { existing?: number } = {}): void {
-  const m = t.mock;
-  t.git.expectTree(m).expectCommit(m);
-  m.on('GET', new RegExp(`^${API_BASE}/git/commits/[0-9a-f]{40}$`), (r) => ({ body: t.git.commitJson(r.path.split('/').pop()!) }), { times: options.existing ? 2 : 1 });
-  m.on('GET', `${API_BASE}/git/ref/${t.git.enc(PROMOTE_BRANCH)}`, () => {
-    const sha = t.git.refs.get(PROMOTE_BRANCH);
-    return sha ? { body: t.git.refJson(PROMOTE_BRANCH, sha) } : { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } };
-  });
-  if (options.existing) t.git.expectUpdateRef(m, PROMOTE_BRANCH);
-  else t.git.expectCreateRef(m);
-  const open = options.existing ? [{ number: options.existing, html_url: `https://github.com/${OWNER}/estate/pull/${options.existing}`, state: 'open' }] : [];
-  m.on('GET', `${API_BASE}/pulls?head=${encodeURIComponent(`${OWNER}:${PROMOTE_BRANCH}`)}&state=open&per_page=10`, { body: open });
-  if (options.existing) m.on('PATCH', `${API_BASE}/pulls/${options.existing}`, { body: { number: options.existing } });
-  else m.on('POST', `${API_BASE}/pulls`, { status: 201, body: { number: 50, html_url: `https://github.com/${OWNER}/estate/pull/50` } });
-  m.on('POST', `${API_BASE}/pulls/${options.existing ?? 50}/requested_reviewers`, { status: 201, body: { number: options.existing ?? 50 } });
-}
-
 /** The estate at base and head on `main`, rendered branches published from base. */
 function setup(headFiles: Record<string, string>): { base: string; head: string } {
   const base = commitEstate(t.git, baseFiles());
@@ -92,7 +76,7 @@ describe('publication on push', () => {
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
     expectDeployments(1);
     await serveTarball(t.mock, base, baseFiles());
-    expectPromotionPr();
+    expectPromotionPr(t);
 
     await t.probot.receive(pushEvent(base, head));
 
@@ -162,7 +146,7 @@ describe('publication on push', () => {
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
     expectDeployments(1);
     await serveTarball(t.mock, base, baseFiles());
-    expectPromotionPr();
+    expectPromotionPr(t);
     const event = pushEvent(base, head);
     await t.probot.receive(event);
     const heads = new Map(STAGES.map((s) => [s, t.git.refs.get(`rendered/${s}`)]));
@@ -213,7 +197,7 @@ describe('publication on push', () => {
     });
     expectDeployments(1);
     await serveTarball(t.mock, base, baseFiles());
-    expectPromotionPr();
+    expectPromotionPr(t);
 
     await t.probot.receive(pushEvent(base, head));
 
@@ -275,7 +259,7 @@ describe('promotion pull request refreshed', () => {
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', secondFiles));
     expectDeployments(1);
     await serveTarball(t.mock, head, first);
-    expectPromotionPr({ existing: 50 });
+    expectPromotionPr(t, { existing: 50 });
 
     await t.probot.receive(pushEvent(head, second));
 

@@ -17,6 +17,7 @@ import {
   commentEvent,
   commitEstate,
   createPublishApp,
+  expectPromotionPr,
   INSTALLATION,
   mergedPull,
   OWNER,
@@ -102,7 +103,7 @@ describe('/freigabe promote', () => {
 });
 
 describe('reconciliation', () => {
-  test('lost push → the next reconciliation publishes it with its trailers, and re-evaluates open pull requests; a second tick within the interval does nothing', async () => {
+  test('lost push → the next reconciliation publishes it with its trailers, opens the promotion pull request it would have, and re-evaluates open pull requests; a second tick within the interval does nothing', async () => {
     t = await createPublishApp();
     const base = commitEstate(t.git, baseFiles());
     seedRendered(t.git, baseFiles(), base);
@@ -124,6 +125,9 @@ describe('reconciliation', () => {
     t.git.expectWrite(m, 'rendered/schulung', blobs);
     m.on('POST', `${API_BASE}/deployments`, { status: 201, body: { id: 9100, sha: head, ref: head, environment: 'schulung/wohngeld' } });
     m.on('POST', `${API_BASE}/deployments/9100/statuses`, { status: 201, body: { id: 1, state: 'queued' } });
+    // the rendered Schulung branch named `base` before: the lost push went from base to head
+    await serveTarball(m, base, baseFiles());
+    expectPromotionPr(t);
     m.on('GET', `${API_BASE}/pulls?state=open&per_page=100`, { body: [{ number: 7, state: 'open', user: userJson('dev-anna'), head: { sha: 'c'.repeat(40) }, base: { sha: head, ref: 'main' }, labels: [] }] });
 
     const evaluated: PullRequestTarget[] = [];
@@ -148,6 +152,13 @@ describe('reconciliation', () => {
     expect(parseTrailers(log[0].message)).toMatchObject({ source: head, pullRequest: 'itdz/estate#41', stage: 'schulung', approvedBy: [{ login: 'm-schulz' }] });
     expect(t.git.files('rendered/schulung')).toEqual(renderedStages(headFiles).get('schulung'));
     expect(evaluated.map((e) => [e.number, e.headSha, e.defaultBranch])).toEqual([[7, 'c'.repeat(40), 'main']]);
+    // the promotion pull request for Produktion, on top of head, asking the VV for review
+    expect(t.git.head(PROMOTE_BRANCH)?.parents).toEqual([head]);
+    expect(t.git.files(PROMOTE_BRANCH).get(`${WOHNGELD}/produktion.yaml`)).toContain(`sha256:${DIGEST.d}`);
+    const [opened] = m.find('POST', `${API_BASE}/pulls`);
+    expect((opened.body as { head: string; base: string }).head).toBe(PROMOTE_BRANCH);
+    const [asked] = m.find('POST', `${API_BASE}/pulls/50/requested_reviewers`);
+    expect((asked.body as { reviewers: string[] }).reviewers).toContain('m-schulz');
 
     // 30 minutes later: not due yet (reconcileIntervalMinutes defaults to 60)
     clock += 30 * 60_000;
