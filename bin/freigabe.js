@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The `freigabe` command: a shim over the compiled CLI (`npm ci` builds dist/ through the
+// The `freigabe` command: a shim over the bundled CLI (`npm ci` builds dist/ through the
 // prepare script; `npm run build` rebuilds it).
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
-if (!existsSync(main)) {
+const cli = new URL('../dist/freigabe-cli.mjs', import.meta.url);
+const renderWorker = new URL('../dist/render-worker.mjs', import.meta.url);
+if (!existsSync(cli) || !existsSync(renderWorker)) {
   process.stderr.write('freigabe: dist/ fehlt — bitte `npm run build` ausführen (dist/ is missing: run `npm run build`).\n');
   process.exit(2);
 }
-const { run } = await import(main.href);
-await run();
+const { run } = await import(cli.href);
+await run({ renderWorker: fileURLToPath(renderWorker) });

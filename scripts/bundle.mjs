@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * Bundles the command line into two files after `tsc` (npm run build):
+ *   dist/freigabe-cli.mjs     the CLI (bin/freigabe.js loads it)
+ *   dist/render-worker.mjs    the render helper thread (src/cli/render-worker.ts)
+ * A command starts in about a third of the time: Node resolves and compiles one module instead
+ * of several hundred (kubernetes-models alone has one per schema). Nothing is minified, so
+ * stack traces (--debug) stay readable.
+ */
+import { build } from 'esbuild';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const entries = {
+  'freigabe-cli': 'dist/src/cli/main.js',
+  'render-worker': 'dist/src/cli/render-worker.js',
+};
+
+await Promise.all(
+  Object.entries(entries).map(([name, entry]) =>
+    build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile: `dist/${name}.mjs`,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20.18',
+      legalComments: 'none',
+      logLevel: 'warning',
+      // CommonJS dependencies call require() for Node's built-in modules.
+      banner: { js: "import { createRequire as __freigabeRequire } from 'node:module'; const require = __freigabeRequire(import.meta.url);" },
+    }),
+  ),
+);
