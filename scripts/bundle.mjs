@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 /**
- * Bundles the command line into two files after `tsc` (npm run build):
- *   dist/freigabe-cli.mjs     the CLI (bin/freigabe.js loads it)
- *   dist/render-worker.mjs    the render helper thread (src/cli/render-worker.ts)
- * A command starts in about a third of the time: Node resolves and compiles one module instead
+ * Bundles the command line into one file after `tsc` (npm run build): dist/freigabe-cli.mjs,
+ * which bin/freigabe.js loads. A command starts in about a third of the time: Node resolves and compiles one module instead
  * of several hundred (kubernetes-models alone has one per schema). Nothing is minified, so
  * stack traces (--debug) stay readable.
  */
@@ -13,7 +11,6 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const entries = {
   'freigabe-cli': 'dist/src/cli/main.js',
-  'render-worker': 'dist/src/cli/render-worker.js',
 };
 
 await Promise.all(

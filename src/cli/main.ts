@@ -62,9 +62,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
 }
 
 /** Entry of bin/freigabe.js: real process, real streams. Sets the exit code, never exits early (pipes drain). */
-export async function run(options: { readonly renderWorker?: string } = {}): Promise<void> {
+export async function run(): Promise<void> {
   const io: CommandIO = {
-    ...(options.renderWorker !== undefined ? { renderWorker: options.renderWorker } : {}),
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
     isTTY: process.stdout.isTTY === true,

@@ -20,8 +20,6 @@ export interface CommandIO {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The current time, for the default `--today` (the only clock the CLI reads). */
   readonly now: () => Date;
-  /** Script of the render helper thread (dist/render-worker.mjs); without it the CLI renders on one thread. */
-  readonly renderWorker?: string;
 }
 
 export const COMMON_OPTIONS = {

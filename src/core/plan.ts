@@ -19,7 +19,7 @@ import { loadEstate, type ParseCache } from './load.js';
 import { diffManifests, type ManifestDiff } from './manifest-diff.js';
 import { SETTINGS_FILE, type Estate } from './model.js';
 import { checkStageOrder } from './promotion.js';
-import { renderEstate, type RenderAssist, type RenderParams } from './render.js';
+import { renderEstate } from './render.js';
 import type { Snapshot } from './snapshot.js';
 import { validateEstate, validateSnapshot } from './validate.js';
 
@@ -70,8 +70,6 @@ export interface PlanParams {
    * GitHub app) may keep one per repository: a file parses again only when its bytes change.
    */
   readonly parseCache?: ParseCache;
-  /** A helper for large renders of one of the two snapshots (the CLI's second thread, see RenderAssist). */
-  readonly assist?: (snapshot: Snapshot, params: Pick<RenderParams, 'verfahren'>) => RenderAssist | undefined;
 }
 
 /** What a change touches, from the files that differ between base and head. */
@@ -176,12 +174,8 @@ export function plan(params: PlanParams): Plan {
   // 5. rendered manifests of the touched Fachverfahren only
   let manifests: ManifestDiff[] = [];
   if (params.manifests !== false && scope.verfahren.size > 0) {
-    const assist = (snapshot: Snapshot) => {
-      const a = params.assist?.(snapshot, { verfahren: scope.verfahren });
-      return a ? { assist: a } : {};
-    };
-    const before = renderEstate({ estate: base, verfahren: scope.verfahren, ...assist(params.base) });
-    const after = renderEstate({ estate: head, verfahren: scope.verfahren, ...assist(params.head) });
+    const before = renderEstate({ estate: base, verfahren: scope.verfahren });
+    const after = renderEstate({ estate: head, verfahren: scope.verfahren });
     findings.push(...after.diagnostics);
     manifests = diffManifests(before.files, after.files);
   }
@@ -209,13 +203,11 @@ export interface ValidationParams {
   readonly snapshot: Snapshot;
   /** YYYY-MM-DD */
   readonly today?: string;
-  /** A helper for the render checks (see RenderAssist). */
-  readonly assist?: RenderAssist;
 }
 
 /** Checks one state: load, validation and render checks, and the usage of every tenant. */
 export function validation(params: ValidationParams): Validation {
-  const { estate, diagnostics } = validateSnapshot(params);
+  const { estate, diagnostics } = validateSnapshot({ snapshot: params.snapshot, today: params.today });
   const findings = dedupe(sortDiagnostics(diagnostics));
   const tenants = [...estate.tenants.keys()].sort();
   return {

@@ -29,39 +29,6 @@ export interface RenderParams {
   readonly verfahren?: ReadonlySet<string>;
   /** Git URL of the repository holding the rendered branches, for the bootstrap objects. */
   readonly repoURL?: string;
-  /**
-   * Another thread that renders some of the Fachverfahren directories of the same estate with
-   * the same parameters (the CLI's worker, src/cli/render-assist.ts). The output is the same
-   * with or without it.
-   */
-  readonly assist?: RenderAssist;
-}
-
-/**
- * Work sharing between this thread and a helper. The directories to render are numbered in
- * render order (stage by stage, Fachverfahren by name); each thread claims the next unclaimed
- * number until none is left, so neither waits for the other while work remains.
- */
-export interface RenderAssist {
-  /** Starts the helper on `count` directories; undefined: this thread renders alone. */
-  start(count: number): AssistSession | undefined;
-}
-
-export interface AssistSession {
-  /** The next unclaimed directory, or -1 when every one is claimed. */
-  claim(): number;
-  /** After this thread's last claim: the outcomes of the directories the helper claimed. */
-  finish(): ReadonlyMap<number, DirectoryOutcome>;
-}
-
-/** What rendering one Fachverfahren directory of one stage gave; plain data, so it can cross threads. */
-export interface DirectoryOutcome {
-  /** Listed in the stage's kustomization.yaml. */
-  readonly listed: boolean;
-  /** Rendered files ('<kind>-<name>.yaml', 'kustomization.yaml'); absent when not rendered this time or failed. */
-  readonly files?: readonly (readonly [string, string])[];
-  /** Findings with their dedupe keys (see Findings). */
-  readonly findings: readonly (readonly [string, Diagnostic])[];
 }
 
 export interface RenderResult {
@@ -116,21 +83,14 @@ interface Template {
 /** Collects diagnostics once each: a broken template fails the same way in every directory. */
 class Findings {
   readonly list: Diagnostic[] = [];
-  /** Each finding with its key, for merging into another Findings (adopt). */
-  readonly keyed: [string, Diagnostic][] = [];
   private readonly seen = new Set<string>();
   /** `sameAs` groups findings that say the same thing (e.g. one broken override in every directory). */
   add(code: FindingCode, file: string, line: number, params: DiagnosticParams, path?: string, sameAs?: DiagnosticParams): void {
     const d = diagnostic(code, { file, line, params, ...(path !== undefined ? { path } : {}) });
-    this.adopt([[JSON.stringify([d.code, d.file, d.line, d.path, sameAs ?? d.params]), d]]);
-  }
-  adopt(entries: readonly (readonly [string, Diagnostic])[]): void {
-    for (const [key, d] of entries) {
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      this.list.push(d);
-      this.keyed.push([key, d]);
-    }
+    const key = JSON.stringify([d.code, d.file, d.line, d.path, sameAs ?? d.params]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(d);
   }
 }
 
@@ -241,21 +201,13 @@ function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefine
   };
 }
 
-/** One Fachverfahren directory of one stage to render; numbered by its place in this list. */
-interface WorkItem {
-  readonly stage: Stage;
-  readonly entry: Estate['verfahren'] extends ReadonlyMap<string, infer V> ? V : never;
-  /** Not asked for this time (params.verfahren): only checked, so the stage still lists it. */
-  readonly skipped: boolean;
-}
+export function renderEstate(params: RenderParams): RenderResult {
+  const { estate } = params;
+  const findings = new Findings();
+  const files = new Map<string, string>();
+  const platform = estate.platform?.data;
+  if (!platform) return { files, diagnostics: [] };
 
-/** Everything a render needs besides the estate, made once per render. */
-interface RenderContext {
-  readonly facts: ReturnType<typeof estateFacts>;
-  readonly template: (name: string) => Template;
-}
-
-function renderContext(estate: Estate): RenderContext {
   const templates = new Map<string, Template>();
   const template = (name: string): Template => {
     let t = templates.get(name);
@@ -268,96 +220,42 @@ function renderContext(estate: Estate): RenderContext {
     }
     return t;
   };
-  return { facts: estateFacts(estate), template };
-}
 
-function renderStages(estate: Estate, params: Pick<RenderParams, 'stages'>): Stage[] {
-  const platform = estate.platform?.data;
-  if (!platform) return [];
+  const facts = estateFacts(estate);
   const wanted = params.stages ? new Set(params.stages) : undefined;
-  return platform.spec.stages.filter((s) => !wanted || wanted.has(s.name));
-}
-
-/** The directories of a render, in render order: the same list in every thread that renders this estate. */
-function workItems(estate: Estate, params: Pick<RenderParams, 'stages' | 'verfahren'>): WorkItem[] {
+  const stages = platform.spec.stages.filter((s) => !wanted || wanted.has(s.name));
   const verfahren = [...estate.verfahren.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const items: WorkItem[] = [];
-  for (const stage of renderStages(estate, params)) {
+
+  for (const stage of stages) {
+    const rendered: string[] = [];
     for (const entry of verfahren) {
-      if (!entry.doc || !entry.bookings.has(stage.name)) continue;
-      items.push({ stage, entry, skipped: params.verfahren !== undefined && !params.verfahren.has(entry.name) });
+      const doc = entry.doc;
+      const booking = entry.bookings.get(stage.name);
+      if (!doc || !booking) continue;
+      // A Fachverfahren not rendered this time is still part of the stage when it could be rendered.
+      const skipped = params.verfahren !== undefined && !params.verfahren.has(entry.name);
+      const directoryParams = { facts, verfahren: doc, booking, stage };
+      const outcome = skipped ? checkDirectory(directoryParams) : directoryModel(directoryParams);
+      if (outcome && !outcome.ok) {
+        if (outcome.problem) {
+          findings.add('render-invalid-object', booking.file, booking.lines.lineOf(outcome.problem.path), { kind: 'Namespace', name: entry.name, reason: outcome.problem.reason }, outcome.problem.path);
+        }
+        continue;
+      }
+      if (!outcome) {
+        rendered.push(entry.name);
+        continue;
+      }
+      const dir = renderDirectory(outcome.model, booking.file, booking.lines.lineOf.bind(booking.lines), template, findings);
+      if (!dir) continue;
+      rendered.push(entry.name);
+      for (const [file, text] of dir) files.set(`${stage.name}/${entry.name}/${file}`, text);
     }
-  }
-  return items;
-}
-
-function renderItem(item: WorkItem, context: RenderContext): DirectoryOutcome {
-  const findings = new Findings();
-  const { stage, entry } = item;
-  const booking = entry.bookings.get(stage.name)!;
-  const directoryParams = { facts: context.facts, verfahren: entry.doc!, booking, stage };
-  // A Fachverfahren not rendered this time is still part of the stage when it could be rendered.
-  const outcome = item.skipped ? checkDirectory(directoryParams) : directoryModel(directoryParams);
-  if (outcome && !outcome.ok) {
-    if (outcome.problem) {
-      findings.add('render-invalid-object', booking.file, booking.lines.lineOf(outcome.problem.path), { kind: 'Namespace', name: entry.name, reason: outcome.problem.reason }, outcome.problem.path);
-    }
-    return { listed: false, findings: findings.keyed };
-  }
-  if (!outcome) return { listed: true, findings: findings.keyed };
-  const dir = renderDirectory(outcome.model, booking.file, booking.lines.lineOf.bind(booking.lines), context.template, findings);
-  return dir ? { listed: true, files: [...dir], findings: findings.keyed } : { listed: false, findings: findings.keyed };
-}
-
-/**
- * The helper's side of RenderAssist: renders the directories `claim` hands out, for the same
- * estate and parameters as the thread that started it.
- */
-export function renderClaimed(params: Omit<RenderParams, 'assist'>, claim: () => number): Map<number, DirectoryOutcome> {
-  const items = workItems(params.estate, params);
-  const context = renderContext(params.estate);
-  const out = new Map<number, DirectoryOutcome>();
-  for (let i = claim(); i >= 0 && i < items.length; i = claim()) out.set(i, renderItem(items[i], context));
-  return out;
-}
-
-export function renderEstate(params: RenderParams): RenderResult {
-  const { estate } = params;
-  const findings = new Findings();
-  const files = new Map<string, string>();
-  if (!estate.platform) return { files, diagnostics: [] };
-  const context = renderContext(estate);
-  const items = workItems(estate, params);
-
-  // 1. the directories, shared with the helper when there is one
-  const outcomes: (DirectoryOutcome | undefined)[] = new Array(items.length);
-  const session = items.length > 0 ? params.assist?.start(items.length) : undefined;
-  let next = 0;
-  const claim = session ? () => session.claim() : () => (next < items.length ? next++ : -1);
-  for (let i = claim(); i >= 0 && i < items.length; i = claim()) outcomes[i] = renderItem(items[i], context);
-  if (session) {
-    for (const [i, outcome] of session.finish()) outcomes[i] = outcome;
-    // Whatever the helper claimed but did not deliver (it failed or timed out) is rendered here.
-    for (let k = 0; k < items.length; k++) outcomes[k] ??= renderItem(items[k], context);
-  }
-
-  // 2. each stage in order: its directories, its kustomization.yaml, its bootstrap objects
-  let i = 0;
-  for (const stage of renderStages(estate, params)) {
-    const listed: string[] = [];
-    for (; i < items.length && items[i].stage === stage; i++) {
-      const outcome = outcomes[i];
-      if (!outcome) throw new Error(`freigabe bug: directory ${i} of the render was never rendered`);
-      findings.adopt(outcome.findings);
-      if (!outcome.listed) continue;
-      listed.push(items[i].entry.name);
-      for (const [file, text] of outcome.files ?? []) files.set(`${stage.name}/${items[i].entry.name}/${file}`, text);
-    }
-    files.set(`${stage.name}/kustomization.yaml`, kustomization(listed));
+    files.set(`${stage.name}/kustomization.yaml`, kustomization(rendered));
 
     const bootstrap = bootstrapModel(estate, stage, params.repoURL);
     for (const name of BOOTSTRAP_TEMPLATES) {
-      const t = context.template(name);
+      const t = template(name);
       const rendered = renderObject(t, bootstrap, { kinds: BOOTSTRAP_KINDS }, { file: t.file, line: firstLine }, findings);
       if (rendered) files.set(`${stage.name}/${BOOTSTRAP_DIR}/${name.replace(/\.hbs$/, '')}`, rendered.text);
     }

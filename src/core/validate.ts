@@ -9,7 +9,7 @@ import { loadEstate } from './load.js';
 import type { Estate } from './model.js';
 import { checkPolicy } from './policy.js';
 import type { Snapshot } from './snapshot.js';
-import { renderEstate, type RenderAssist } from './render.js';
+import { renderEstate } from './render.js';
 
 export interface ValidateParams {
   readonly estate: Estate;
@@ -31,8 +31,6 @@ export function validateEstate(params: ValidateParams): Diagnostic[] {
 export interface ValidateSnapshotParams {
   readonly snapshot: Snapshot;
   readonly today?: string;
-  /** A helper for the render checks (see RenderAssist). */
-  readonly assist?: RenderAssist;
 }
 
 /** load + validate + render checks, diagnostics sorted. */
@@ -44,7 +42,7 @@ export function validateSnapshot(params: ValidateSnapshotParams): { estate: Esta
     ...validateEstate({ estate, ...(params.today !== undefined ? { today: params.today } : {}) }),
     // What only rendering finds (a broken template override, a kind outside the allow-list, an
     // object Kubernetes would reject), so that `validate` passes only what `render` accepts.
-    ...renderEstate({ estate, ...(params.assist ? { assist: params.assist } : {}) }).diagnostics,
+    ...renderEstate({ estate }).diagnostics,
   ];
   return { estate, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -12,7 +12,7 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'freigabe.js');
 
 export function assertBuilt(): void {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'freigabe-cli.mjs')) || !existsSync(join(REPO_ROOT, 'dist', 'render-worker.mjs'))) {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'freigabe-cli.mjs'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   }
 }

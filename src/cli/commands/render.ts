@@ -19,7 +19,6 @@ import { formatValidationMarkdown } from '../../report/markdown.js';
 import { formatValidationText } from '../../report/text.js';
 import { UsageError } from '../errors.js';
 import { COMMON_OPTIONS, common, parse, today, useColor, type CommandIO } from '../options.js';
-import { withRenderHelper } from '../render-assist.js';
 import { readSources } from '../sources.js';
 
 export const RENDER_OPTIONS = { ...COMMON_OPTIONS, out: { type: 'string' }, stage: { type: 'string' }, today: { type: 'string' } } as const;
@@ -47,11 +46,7 @@ export function renderCommand(argv: readonly string[], io: CommandIO, locale: 'd
   const diagnostics = [...loaded.diagnostics, ...validateEstate({ estate, today: day })];
   const stages = stageNames(estate);
   if (values.stage !== undefined && !stages.includes(values.stage)) throw new UsageError(t.cli.unknownStage(values.stage, stages.join(', ')));
-  const stageParams = values.stage !== undefined ? { stages: [values.stage] } : {};
-  const rendered = withRenderHelper(io, c.locale, [snapshot], 0, (helper) => {
-    const assist = helper?.assist(snapshot, stageParams);
-    return renderEstate({ estate, ...stageParams, ...(assist ? { assist } : {}) });
-  });
+  const rendered = renderEstate({ estate, ...(values.stage !== undefined ? { stages: [values.stage] } : {}) });
   const findings = sortDiagnostics([...diagnostics, ...rendered.diagnostics]);
   const tenants = [...estate.tenants.keys()].sort();
   const result: Validation = {

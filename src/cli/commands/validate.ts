@@ -4,7 +4,6 @@ import { validationToJson } from '../../report/json.js';
 import { formatValidationMarkdown } from '../../report/markdown.js';
 import { formatValidationText } from '../../report/text.js';
 import { COMMON_OPTIONS, common, parse, today, useColor, type CommandIO } from '../options.js';
-import { withRenderHelper } from '../render-assist.js';
 import { readSources } from '../sources.js';
 
 export const VALIDATE_OPTIONS = { ...COMMON_OPTIONS, today: { type: 'string' } } as const;
@@ -16,10 +15,7 @@ export function validateCommand(argv: readonly string[], io: CommandIO, locale: 
   // 1. read (I/O)
   const [snapshot] = readSources([{ dir: c.repo }], c.repo, io, c.locale);
   // 2. evaluate (pure)
-  const result = withRenderHelper(io, c.locale, [snapshot], 0, (helper) => {
-    const assist = helper?.assist(snapshot);
-    return validation({ snapshot, today: day, ...(assist ? { assist } : {}) });
-  });
+  const result = validation({ snapshot, today: day });
   // 3. report (I/O)
   if (c.format === 'json') io.stdout(`${JSON.stringify(validationToJson(result, c.locale), null, 2)}\n`);
   else if (c.format === 'markdown') io.stdout(formatValidationMarkdown(result, { locale: c.locale, maxChars: Number.MAX_SAFE_INTEGER }));
