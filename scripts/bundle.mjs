@@ -24,6 +24,9 @@ await Promise.all(
       format: 'esm',
       target: 'node20.18',
       legalComments: 'none',
+      // Dependencies ask for the npm package punycode; Node's built-in of that name is deprecated
+      // and warns on every start (Node 21+) when code outside node_modules loads it.
+      alias: { punycode: 'punycode/punycode.js' },
       logLevel: 'warning',
       // CommonJS dependencies call require() for Node's built-in modules.
       banner: { js: "import { createRequire as __freigabeRequire } from 'node:module'; const require = __freigabeRequire(import.meta.url);" },

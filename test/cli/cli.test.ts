@@ -48,6 +48,13 @@ describe('validate', () => {
     expect(out.cost).toEqual([{ tenant: 'amt', before: '30.00', after: '30.00', delta: '0.00', budget: '1000.00' }]);
   });
 
+  test('prints nothing on stderr: no warning from Node.js or a dependency (the bundle must not load deprecated built-ins)', () => {
+    const r = freigabe(['validate', '--repo', repo, ...TODAY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toBe('');
+    expect(r.stderr).toBe('');
+  });
+
   test('an error: exit 1, every finding field, file and line of the offending value', () => {
     const b = EstateBuilder.minimal().booking('demo', 'abnahme', (d) => {
       d.spec.components[0].size = 'XXL';
