@@ -16,6 +16,10 @@
  * JSON output is used (written to /dev/null by the child), as a tool or the GitHub app would.
  *
  * Targets (issue 2): full plan of 1000 in ≤ 2 s and ≤ 300 MB; one-FV plan ≤ 10 % of the full plan.
+ *
+ * Fixed costs, printed after the table, are what every such process pays before it computes
+ * anything: starting Node, loading the CLI (`freigabe --help`), and reading the two states of
+ * the one-FV plan (bench/read-states.mjs). Their sum bounds the one-FV plan from below.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -90,9 +94,34 @@ try {
     const full = results[2].ms;
     for (const r of results) rows.push({ n, ...r, share: r.label.startsWith('plan (one') ? `${((r.ms / full) * 100).toFixed(1)} % of full` : '' });
   }
-} finally {
+} catch (error) {
   rmSync(scratch, { recursive: true, force: true });
+  throw error;
 }
+
+// Fixed costs of a process, on the largest estate.
+const fixed = (() => {
+  const repo = generateEstate(Math.max(...sizes));
+  const timeOf = (args) => {
+    spawnSync(process.execPath, args, { cwd: repo, stdio: 'ignore' });
+    return median(
+      Array.from({ length: RUNS }, () => {
+        const start = process.hrtime.bigint();
+        spawnSync(process.execPath, args, { cwd: repo, stdio: 'ignore' });
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      }),
+    );
+  };
+  const readMs = median(
+    Array.from({ length: RUNS + 1 }, () => {
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, 'read-states.mjs'), repo], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`read-states failed: ${r.stderr}`);
+      return JSON.parse(r.stdout).ms;
+    }).slice(1),
+  );
+  return { n: Math.max(...sizes), node: timeOf(['-e', '0']), cli: timeOf([BIN, '--help']), read: readMs };
+})();
+rmSync(scratch, { recursive: true, force: true });
 
 const header = ['N', 'command', 'median wall', 'peak RSS', 'exit', ''];
 const table = rows.map((r) => [String(r.n), r.label, `${(r.ms / 1000).toFixed(2)} s`, `${r.rssMB.toFixed(0)} MB`, String(r.code), r.share]);
@@ -112,3 +141,10 @@ if (full && one) {
       `one-FV plan ${((one.ms / full.ms) * 100).toFixed(1)} % of full (≤ 10 %: ${one.ms <= full.ms * 0.1 ? 'met' : 'NOT met'})`,
   );
 }
+const floor = fixed.cli + fixed.read;
+console.log(
+  `\nfixed costs (N = ${fixed.n}, medians): node start ${fixed.node.toFixed(0)} ms; node + CLI loaded (freigabe --help) ${fixed.cli.toFixed(0)} ms; ` +
+    `reading HEAD~1 and the working tree ${fixed.read.toFixed(0)} ms\n` +
+    `lower bound of a one-FV plan process (CLI start + reading): ${floor.toFixed(0)} ms` +
+    (full ? ` = ${((floor / full.ms) * 100).toFixed(1)} % of this full plan, ${((floor / 2000) * 100).toFixed(1)} % of a 2 s full plan` : ''),
+);
