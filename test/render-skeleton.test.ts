@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtinTemplates } from '../src/core/generated/builtin-templates.js';
-import { compileTemplate, renderTemplate, TemplateError, type CompiledTemplate } from '../src/core/render-templates.js';
+import { COMPILE_OPTIONS, compileFromText, compileTemplate, renderTemplate, runTemplate, TemplateError, type CompiledTemplate } from '../src/core/render-templates.js';
 import { directoryModel, estateFacts } from '../src/core/render-model.js';
 import { emitYaml } from '../src/core/yaml-safe.js';
 import type { Estate } from '../src/core/model.js';
@@ -100,4 +100,34 @@ describe('skeleton path equals the text path', () => {
       }
     });
   }
+});
+
+describe('precompiled built-in templates (src/core/generated/builtin-compiled.ts)', () => {
+  test('are compiled with the options the runtime compiles overrides with', async () => {
+    // @ts-expect-error plain ESM script without type declarations
+    const { TEMPLATE_COMPILE_OPTIONS } = await import('../scripts/gen-core.mjs');
+    expect(TEMPLATE_COMPILE_OPTIONS).toEqual(COMPILE_OPTIONS);
+  });
+
+  test('every built-in passes the syntax check that overrides must pass', () => {
+    for (const [name, text] of Object.entries(builtinTemplates)) expect(compileFromText(text), name).not.toBeInstanceOf(TemplateError);
+  });
+
+  test('give the same text as compiling the template, for every context, with and without slots', () => {
+    let compared = 0;
+    for (const [name, text] of Object.entries(builtinTemplates)) {
+      const pre = compileTemplate(text);
+      const fromText = compileFromText(text);
+      if (pre instanceof TemplateError || fromText instanceof TemplateError) throw new Error(name);
+      for (const context of [...ALL_CONTEXTS, { stage: {}, bootstrap: {} }]) {
+        expect(runTemplate(pre, context), name).toEqual(runTemplate(fromText, context));
+        const a: unknown[] = [];
+        const b: unknown[] = [];
+        expect(runTemplate(pre, context, { slots: a }), name).toEqual(runTemplate(fromText, context, { slots: b }));
+        expect(a).toEqual(b);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(13 * 20);
+  });
 });

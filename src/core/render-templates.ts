@@ -7,6 +7,8 @@
 import Handlebars from 'handlebars';
 import { emitScalar, emitYaml, parseManifests, yamlScalar } from './yaml-safe.js';
 import { printable } from './k8s-validate.js';
+import { builtinCompiled } from './generated/builtin-compiled.js';
+import { builtinTemplates } from './generated/builtin-templates.js';
 
 const hb = Handlebars.create();
 
@@ -40,7 +42,8 @@ const OUR_HELPERS = new Set(Object.keys(HELPERS));
 const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 const KNOWN_HELPERS = Object.fromEntries([...OUR_HELPERS].map((h) => [h, true]));
 
-const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS } as const;
+/** scripts/gen-core.mjs precompiles the built-in templates with the same options (a test compares them). */
+export const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 /** A user-facing template problem, with the 1-based line of the template it concerns. */
@@ -152,7 +155,17 @@ export function compileTemplate(text: string): CompiledTemplate | TemplateError 
   return result;
 }
 
+/** Built-in template text → its precompiled spec (generated from templates/ by npm run generate). */
+const PRECOMPILED = new Map(Object.entries(builtinTemplates).map(([name, text]) => [text, builtinCompiled[name]]));
+
 function compileUncached(text: string): CompiledTemplate | TemplateError {
+  const spec = PRECOMPILED.get(text);
+  // A built-in template passed the syntax check when it was precompiled (see compileFromText's test).
+  return spec ? compiled(text, hb.template(spec as Parameters<typeof hb.template>[0])) : compileFromText(text);
+}
+
+/** Parses, checks and compiles a template's text: every override, and the built-ins in tests. */
+export function compileFromText(text: string): CompiledTemplate | TemplateError {
   let ast: Node;
   try {
     ast = hb.parse(text) as unknown as Node;
@@ -165,7 +178,10 @@ function compileUncached(text: string): CompiledTemplate | TemplateError {
     if (e instanceof TemplateError) return e;
     throw e;
   }
-  const fn = hb.compile(ast as never, COMPILE_OPTIONS);
+  return compiled(text, hb.compile(ast as never, COMPILE_OPTIONS));
+}
+
+function compiled(text: string, fn: Handlebars.TemplateDelegate): CompiledTemplate {
   return {
     run: (context: object, data?: object) => fn(context, data ? { ...RUNTIME_OPTIONS, data } : RUNTIME_OPTIONS),
     slotSafe: !text.includes(SLOT_PREFIX),
