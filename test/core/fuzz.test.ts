@@ -2,7 +2,8 @@
  * Mutation fuzzing of the whole core on the bundled example estate: random YAML damage (inserted
  * tokens, deleted spans, duplicated and re-indented lines) in one or two files at a time. Whatever
  * the damage, validation and plan must not throw, and every finding must name a file and a line.
- * Deterministic (a seeded generator); FREIGABE_FUZZ_ITERATIONS=20000 runs a longer campaign.
+ * The same for damaged template overrides. Deterministic (a seeded generator);
+ * FREIGABE_FUZZ_ITERATIONS=20000 runs a longer campaign.
  */
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -75,4 +76,39 @@ test(`${ITERATIONS} damaged estates: no exception, every finding with file and l
   }
   // The damage reaches several layers: syntax, schema and the rules behind them.
   expect(codes.size).toBeGreaterThan(8);
+}, Math.max(30_000, ITERATIONS * 50));
+
+const TEMPLATE_TOKENS = [
+  '{{', '}}', '{{yaml verfahren.name}}', '{{#each component.env}}', '{{/each}}', '{{#if component.ingress}}', '{{/if}}', '{{else}}',
+  '{{this}}', '{{@key}}', '{{../namespace}}', '{{{x}}}', '{{> p}}', '{{!-- c --}}', '{{yaml}}', '{{yaml a b}}', '{{lookup . "x"}}',
+  '{{yaml @root.namespace}}', '{{yaml constructor}}', '{{yaml __proto__}}', '\n', ' ', ':', '- ', '---', 'kind: Secret',
+  '{{yaml component.name.length}}', '{{#with component}}', '{{/with}}', '{{yaml (yaml 1)}}', '{{*decorator}}', '\\{{', '{{~yaml x~}}',
+];
+
+test(`${Math.ceil(ITERATIONS / 2)} damaged template overrides: no exception, every finding with file and line`, async () => {
+  const { builtinTemplates } = await import('../../src/core/generated/builtin-templates.js');
+  const files = new Map([...readTreeBytes(join(ROOT, 'environments'))].map(([p, b]) => [`environments/${p}`, b]));
+  const encoder = new TextEncoder();
+  files.set('.github/freigabe.yml', encoder.encode('templates: template-overrides\n'));
+  const names = Object.keys(builtinTemplates);
+  const rnd = generator(4711);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
+  let templateFindings = 0;
+  for (let i = 0; i < Math.ceil(ITERATIONS / 2); i++) {
+    const name = pick(names);
+    let text = builtinTemplates[name];
+    for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) {
+      const at = Math.floor(rnd() * text.length);
+      text = rnd() < 0.6 ? text.slice(0, at) + pick(TEMPLATE_TOKENS) + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + Math.floor(rnd() * 15));
+    }
+    const head = new Map(files).set(`template-overrides/${name}`, encoder.encode(text));
+    const { diagnostics } = validateSnapshot({ snapshot: { files: head }, today: TODAY });
+    for (const d of diagnostics) {
+      expect(d.file, `iteration ${i}: ${JSON.stringify(d)}`).toMatch(/^(environments|template-overrides)\/./);
+      expect(Number.isInteger(d.line) && d.line >= 1, `iteration ${i}: ${JSON.stringify(d)}`).toBe(true);
+      if (d.file.startsWith('template-overrides/')) templateFindings++;
+    }
+  }
+  // Most damage breaks the template, and the findings point into the override.
+  expect(templateFindings).toBeGreaterThan(ITERATIONS / 10);
 }, Math.max(30_000, ITERATIONS * 50));
