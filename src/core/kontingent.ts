@@ -7,7 +7,7 @@
  * skipped here; integrity.ts reports them as `quantity-out-of-range`.
  */
 import { cmp, diagnostic, type Diagnostic } from './diagnostics.js';
-import type { Estate, Located, TenantDocument } from './model.js';
+import type { BookingDocument, Estate, Located, TenantDocument } from './model.js';
 import { bytesToGiBCeil, formatDimension, parseBytes, parseCpu, parseMoney, type Dimension } from './quantity.js';
 
 export type ResourceDimension = Exclude<Dimension, 'budgetPerMonth'>;
@@ -56,8 +56,26 @@ export interface Catalog {
   readonly stages: ReadonlySet<string>;
 }
 
-/** The platform's sizes, storage prices and stage names, parsed once. */
+/**
+ * Catalogs by platform document. Parsed documents are never changed, and a long-running caller
+ * (the GitHub app) reuses them between evaluations while their bytes stay the same (ParseCache),
+ * so an unchanged platform.yaml keeps its catalog — and every booking its contributions.
+ */
+const catalogMemo = new WeakMap<object, Catalog>();
+
+/** The platform's sizes, storage prices and stage names, parsed once per platform document. */
 export function catalogOf(estate: Estate): Catalog {
+  const platform = estate.platform?.data;
+  if (!platform) return parseCatalog(estate);
+  let catalog = catalogMemo.get(platform);
+  if (!catalog) {
+    catalog = parseCatalog(estate);
+    catalogMemo.set(platform, catalog);
+  }
+  return catalog;
+}
+
+function parseCatalog(estate: Estate): Catalog {
   const spec = estate.platform?.data.spec;
   const sizes = new Map<string, SizePrice>();
   const storageClasses = new Map<string, bigint | undefined>();
@@ -103,40 +121,57 @@ export function contributions(estate: Estate, catalog: Catalog = catalogOf(estat
     if (tenant === undefined || !estate.tenants.has(tenant)) continue;
     for (const [stage, booking] of entry.bookings) {
       if (!catalog.stages.has(stage)) continue;
-      booking.data.spec.components.forEach((c, index) => {
-        const replicas = BigInt(c.replicas);
-        const size = catalog.sizes.get(c.size);
-        let storage = 0n;
-        let volumeCents = 0n;
-        let largest = -1n;
-        let storagePointer: string | undefined;
-        (c.volumes ?? []).forEach((v, j) => {
-          const bytes = parseBytes(v.size);
-          if (bytes === undefined) return;
-          storage += bytes * replicas;
-          const price = catalog.storageClasses.get(v.class);
-          if (price !== undefined) volumeCents += bytesToGiBCeil(bytes) * price * replicas;
-          if (bytes > largest) {
-            largest = bytes;
-            storagePointer = `/spec/components/${index}/volumes/${j}/size`;
-          }
-        });
-        out.push({
-          tenant,
-          verfahren: entry.name,
-          stage,
-          component: c.name,
-          file: booking.file,
-          index,
-          cpu: (size?.cpu ?? 0n) * replicas,
-          memory: (size?.memory ?? 0n) * replicas,
-          storage,
-          costCents: (size?.priceCents ?? 0n) * replicas + volumeCents,
-          ...(storagePointer !== undefined ? { storagePointer } : {}),
-        });
-      });
+      const known = bookingMemo.get(booking.data);
+      if (known && known.catalog === catalog && known.tenant === tenant && known.verfahren === entry.name && known.stage === stage && known.file === booking.file) {
+        for (const c of known.items) out.push(c);
+        continue;
+      }
+      const items = bookingContributions({ tenant, verfahren: entry.name, stage, booking, catalog });
+      bookingMemo.set(booking.data, { catalog, tenant, verfahren: entry.name, stage, file: booking.file, items });
+      for (const c of items) out.push(c);
     }
   }
+  return out;
+}
+
+/** A booking's contributions, with everything they were computed from (a booking document may move). */
+const bookingMemo = new WeakMap<object, { catalog: Catalog; tenant: string; verfahren: string; stage: string; file: string; items: readonly Contribution[] }>();
+
+function bookingContributions(params: { tenant: string; verfahren: string; stage: string; booking: Located<BookingDocument>; catalog: Catalog }): Contribution[] {
+  const { tenant, stage, booking, catalog } = params;
+  const out: Contribution[] = [];
+  booking.data.spec.components.forEach((c, index) => {
+    const replicas = BigInt(c.replicas);
+    const size = catalog.sizes.get(c.size);
+    let storage = 0n;
+    let volumeCents = 0n;
+    let largest = -1n;
+    let storagePointer: string | undefined;
+    (c.volumes ?? []).forEach((v, j) => {
+      const bytes = parseBytes(v.size);
+      if (bytes === undefined) return;
+      storage += bytes * replicas;
+      const price = catalog.storageClasses.get(v.class);
+      if (price !== undefined) volumeCents += bytesToGiBCeil(bytes) * price * replicas;
+      if (bytes > largest) {
+        largest = bytes;
+        storagePointer = `/spec/components/${index}/volumes/${j}/size`;
+      }
+    });
+    out.push({
+      tenant,
+      verfahren: params.verfahren,
+      stage,
+      component: c.name,
+      file: booking.file,
+      index,
+      cpu: (size?.cpu ?? 0n) * replicas,
+      memory: (size?.memory ?? 0n) * replicas,
+      storage,
+      costCents: (size?.priceCents ?? 0n) * replicas + volumeCents,
+      ...(storagePointer !== undefined ? { storagePointer } : {}),
+    });
+  });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
 import { costTable, kontingentTable, tenantUsage } from '../../src/core/kontingent.js';
-import { loadEstate } from '../../src/core/load.js';
+import { loadEstate, type ParseCache } from '../../src/core/load.js';
 import { formatBytes, formatCpu, formatMoney } from '../../src/core/quantity.js';
 import { EstateBuilder, component } from '../helpers/estate.js';
 
@@ -66,6 +66,36 @@ describe('tenantUsage', () => {
     expect(usage.total.cpu).toBe(902n);
     expect(usage.total.memory).toBe(902n * 1024n);
     expect(formatMoney(usage.costCents)).toBe('9.02');
+  });
+});
+
+describe('documents reused between loads (the GitHub app\'s parse cache)', () => {
+  // The booking files keep their bytes, so both loads share their parsed documents; what a
+  // booking contributes must still follow the platform's sizes and the Verfahren's tenant.
+  test('a changed size follows the platform, a moved Fachverfahren its new tenant', () => {
+    const cache: ParseCache = new Map();
+    const before = EstateBuilder.minimal().tenant('bezirksamt');
+    const first = loadEstate({ snapshot: before.snapshot(), cache }).value;
+    expect(formatCpu(tenantUsage(first).get('amt')!.total.cpu)).toBe('1');
+
+    const bigger = before.platform((p) => {
+      p.spec.sizes.S.cpu = '2';
+    });
+    const second = loadEstate({ snapshot: bigger.snapshot(), cache }).value;
+    expect(second.verfahren.get('demo')!.bookings.get('abnahme')!.data).toBe(first.verfahren.get('demo')!.bookings.get('abnahme')!.data);
+    expect(formatCpu(tenantUsage(second).get('amt')!.total.cpu)).toBe('4');
+
+    const moved = bigger.verfahren('demo', (v) => {
+      v.spec.tenant = 'bezirksamt';
+    });
+    const third = loadEstate({ snapshot: moved.snapshot(), cache }).value;
+    expect(third.verfahren.get('demo')!.bookings.get('abnahme')!.data).toBe(first.verfahren.get('demo')!.bookings.get('abnahme')!.data);
+    expect(formatCpu(tenantUsage(third).get('amt')!.total.cpu)).toBe('0');
+    expect(formatCpu(tenantUsage(third).get('bezirksamt')!.total.cpu)).toBe('4');
+    expect(kontingentTable({ base: second, head: third, tenants: ['amt', 'bezirksamt'] }).filter((r) => r.dimension === 'cpu' && r.stage === null)).toEqual([
+      { tenant: 'amt', dimension: 'cpu', stage: null, limit: '10', before: '4', after: '0', delta: '-4' },
+      { tenant: 'bezirksamt', dimension: 'cpu', stage: null, limit: '10', before: '0', after: '4', delta: '4' },
+    ]);
   });
 });
 
