@@ -13,7 +13,7 @@ import { renderEstate } from '../../src/core/render.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { DIGEST, PR_HEAD, STAGES, withSchulung } from './fixture.js';
 import { GitServer } from './git-server.js';
-import { API_BASE, OWNER, commitEstate, createPublishApp, mergedPull, pushEvent, serveTarball, userJson, type PublishTestApp } from './harness.js';
+import { API_BASE, OWNER, commitEstate, createPublishApp, expectDeployments, mergedPull, pushEvent, serveTarball, type PublishTestApp } from './harness.js';
 
 const DEPLOY_REPO = 'deploy';
 const DEPLOY_BASE = `/repos/${OWNER}/${DEPLOY_REPO}`;
@@ -42,15 +42,6 @@ function verfahrenDirectories(wanted: ReadonlyMap<string, string>): string[] {
   return [...new Set(dirs.map((parts) => `${parts[0]}/${parts[1]}`))].sort();
 }
 
-function expectDeployments(count: number): void {
-  let id = 7000;
-  t.mock.on('POST', `${DEPLOY_BASE}/deployments`, (r) => {
-    const b = r.body as { ref: string; environment: string };
-    return { status: 201, body: { id: ++id, node_id: 'D', sha: b.ref, ref: b.ref, task: 'deploy', payload: {}, environment: b.environment, description: '', creator: userJson('freigabe[bot]'), created_at: '', updated_at: '', statuses_url: '', repository_url: '', url: '' } };
-  }, { times: count });
-  t.mock.on('POST', new RegExp(`^${DEPLOY_BASE}/deployments/\\d+/statuses$`), (r) => ({ status: 201, body: { id: 1, node_id: 'S', state: (r.body as { state: string }).state, url: '', creator: null, description: '', environment: '', target_url: '', created_at: '', updated_at: '', deployment_url: '', repository_url: '', url: '' } }), { times: count });
-}
-
 describe('publication into a deploy repository', () => {
   test('first push → one commit per stage on the configured branch, stage directories beside the repository’s own files, deployments there', async () => {
     t = await createPublishApp();
@@ -66,7 +57,7 @@ describe('publication into a deploy repository', () => {
     deploy.expectBlobs(t.mock, new Set([...wanted.values()]).size).expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
     t.mock.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'Wohngeld' })] });
     t.mock.on('GET', `${API_BASE}/pulls/41/reviews?per_page=100`, { body: [] });
-    expectDeployments(directories.length);
+    expectDeployments(t.mock, directories.length, DEPLOY_BASE);
 
     await t.probot.receive(pushEvent(ZERO, head));
 
@@ -110,7 +101,7 @@ describe('publication into a deploy repository', () => {
     deploy.expectRead(t.mock, 'live', { times: STAGES.length });
     deploy.expectBlobs(t.mock, new Set([...wanted.values()]).size).expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
     t.mock.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [] });
-    expectDeployments(directories);
+    expectDeployments(t.mock, directories, DEPLOY_BASE);
     const event = pushEvent(ZERO, head);
     await t.probot.receive(event);
     const published = deploy.refs.get('live');

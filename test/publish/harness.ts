@@ -163,3 +163,13 @@ export function expectPromotionPr(t: PublishTestApp, options: { existing?: numbe
   else m.on('POST', `${API_BASE}/pulls`, { status: 201, body: { number: 50, html_url: `https://github.com/${OWNER}/estate/pull/50` } });
   m.on('POST', `${API_BASE}/pulls/${options.existing ?? 50}/requested_reviewers`, { status: 201, body: { number: options.existing ?? 50 } });
 }
+
+/** `count` deployments and their first (queued) status in `repoBase` ('/repos/{owner}/{repo}'), answered as GitHub does. */
+export function expectDeployments(mock: GitHubMock, count: number, repoBase = API_BASE): void {
+  let id = 9000;
+  mock.on('POST', `${repoBase}/deployments`, (r) => {
+    const b = r.body as { ref: string; environment: string };
+    return { status: 201, body: { id: ++id, node_id: 'D', sha: b.ref, ref: b.ref, task: 'deploy', payload: {}, environment: b.environment, description: '', creator: userJson('freigabe[bot]'), created_at: '', updated_at: '', statuses_url: '', repository_url: '', url: '' } };
+  }, { times: count });
+  mock.on('POST', new RegExp(`^${repoBase}/deployments/\\d+/statuses$`), (r) => ({ status: 201, body: { id: 1, node_id: 'S', state: (r.body as { state: string }).state, url: '', creator: null, description: '', environment: '', target_url: '', created_at: '', updated_at: '', deployment_url: '', repository_url: '' } }), { times: count });
+}

@@ -13,6 +13,7 @@ import {
   API_BASE,
   commitEstate,
   createPublishApp,
+  expectDeployments,
   expectPromotionPr,
   mergedPull,
   OWNER,
@@ -21,7 +22,6 @@ import {
   reviewJson,
   seedRendered,
   serveTarball,
-  userJson,
   type PublishTestApp,
 } from './harness.js';
 
@@ -40,15 +40,6 @@ function changedBlobs(branch: string, stage: string, files: Record<string, strin
 function expectPullLookup(sha: string, pull: ReturnType<typeof mergedPull>, reviews: unknown[]): void {
   t.mock.on('GET', `${API_BASE}/commits/${sha}/pulls?per_page=100`, { body: [pull] });
   t.mock.on('GET', `${API_BASE}/pulls/${pull.number}/reviews?per_page=100`, { body: reviews });
-}
-
-function expectDeployments(count: number): void {
-  let id = 9000;
-  t.mock.on('POST', `${API_BASE}/deployments`, (r) => {
-    const b = r.body as { ref: string; environment: string };
-    return { status: 201, body: { id: ++id, node_id: 'D', sha: b.ref, ref: b.ref, task: 'deploy', payload: {}, environment: b.environment, description: '', creator: userJson('freigabe[bot]'), created_at: '', updated_at: '', statuses_url: '', repository_url: '', url: '' } };
-  }, { times: count });
-  t.mock.on('POST', /^\/repos\/itdz\/estate\/deployments\/\d+\/statuses$/, (r) => ({ status: 201, body: { id: 1, node_id: 'S', state: (r.body as { state: string }).state, url: '', creator: null, description: '', environment: '', target_url: '', created_at: '', updated_at: '', deployment_url: '', repository_url: '' } }), { times: count });
 }
 
 /** The estate at base and head on `main`, rendered branches published from base. */
@@ -74,7 +65,7 @@ describe('publication on push', () => {
       reviewJson('m-schulz', 'APPROVED', PR_HEAD, '2026-05-04T09:30:00Z', 1),
     ]);
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
-    expectDeployments(1);
+    expectDeployments(t.mock, 1);
     await serveTarball(t.mock, base, baseFiles());
     expectPromotionPr(t);
 
@@ -144,7 +135,7 @@ describe('publication on push', () => {
     for (const s of STAGES) t.git.expectRead(t.mock, `rendered/${s}`);
     expectPullLookup(head, mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'x' }), []);
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
-    expectDeployments(1);
+    expectDeployments(t.mock, 1);
     await serveTarball(t.mock, base, baseFiles());
     expectPromotionPr(t);
     const event = pushEvent(base, head);
@@ -195,7 +186,7 @@ describe('publication on push', () => {
         t.git.refs.set('rendered/schulung', concurrent);
       },
     });
-    expectDeployments(1);
+    expectDeployments(t.mock, 1);
     await serveTarball(t.mock, base, baseFiles());
     expectPromotionPr(t);
 
@@ -257,7 +248,7 @@ describe('promotion pull request refreshed', () => {
     for (const s of STAGES) t.git.expectRead(t.mock, `rendered/${s}`);
     expectPullLookup(second, mergedPull({ number: 42, mergeSha: second, headSha: PR_HEAD, author: 'm-schulz', title: 'web 2026.6' }), []);
     t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', secondFiles));
-    expectDeployments(1);
+    expectDeployments(t.mock, 1);
     await serveTarball(t.mock, head, first);
     expectPromotionPr(t, { existing: 50 });
 
