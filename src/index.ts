@@ -6,10 +6,14 @@
 import type { ApplicationFunction } from 'probot';
 import { freigabeApp } from './github/app.js';
 import { optionsFromEnv } from './github/options.js';
+import { startClusterStatus } from './github/deployment-status-app.js';
 
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
 
-const app: ApplicationFunction = (probot) =>
+const app: ApplicationFunction = (probot) => {
   freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
+  // Only with FREIGABE_CLUSTERS: Argo CD/Flux status → GitHub deployment statuses (src/kubernetes).
+  startClusterStatus(probot, process.env);
+};
 export default app;
