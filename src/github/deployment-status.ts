@@ -122,7 +122,9 @@ export function desiredStatus(input: DecisionInput): DesiredStatus | undefined {
 /** Whether a status should be written over the current one. */
 export function shouldWrite(current: DesiredStatus | undefined, next: DesiredStatus): boolean {
   if (!current) return true;
-  if (current.state === 'success' || current.state === 'inactive') return false;
+  if (current.state === 'inactive') return false;
+  // A success stays, until a newer deployment replaces it.
+  if (current.state === 'success') return next.state === 'inactive';
   // The cluster not answering says nothing new about a deployment that already failed.
   if ((current.state === 'failure' || current.state === 'error') && next.state === 'in_progress') return false;
   if (current.state !== next.state) return true;

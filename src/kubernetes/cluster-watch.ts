@@ -140,15 +140,26 @@ interface Group {
   timer?: NodeJS.Timeout;
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const status = (error as { statusCode?: unknown; code?: unknown }).statusCode;
-    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-    const detail = [code, status, cause].find((v) => typeof v === 'string' || typeof v === 'number');
-    return detail !== undefined && !error.message.includes(String(detail)) ? `${error.message} (${detail})` : error.message;
+/** A short, stable account of why a cluster did not answer (it may end up in a deployment status). */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { code?: unknown; statusCode?: unknown; body?: unknown };
+  // client-node's ApiException: the HTTP status and the API server's own message (e.g. RBAC).
+  const status = typeof e.code === 'number' ? e.code : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (status !== undefined) {
+    let detail = '';
+    try {
+      const body: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+      const m = (body as { message?: unknown } | undefined)?.message;
+      if (typeof m === 'string') detail = m;
+    } catch {
+      // not a Status object
+    }
+    return `HTTP ${status}${detail ? `: ${detail}` : e.message && !e.message.startsWith('HTTP-Code') ? `: ${e.message}` : ''}`;
   }
-  return String(error);
+  // node-fetch: "request to <url> failed, reason: connect ECONNREFUSED 10.0.0.1:6443"
+  const reason = /reason: (.+)$/s.exec(e.message);
+  return (reason ? reason[1] : e.message).split('\n')[0];
 }
 
 export class ClusterStatusSource implements WorkloadStatusSource {

@@ -36,7 +36,7 @@ let key: string | undefined;
  * which replace the object defaults, so the write limiter (one write per second) stays on.
  * The function form applies after Probot's options and keeps both plugins off.
  */
-const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
+export const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
   ...options,
   retry: { enabled: false },
   throttle: { ...options.throttle, enabled: false },

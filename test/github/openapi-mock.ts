@@ -255,6 +255,8 @@ export interface Reply {
 export interface ExpectOptions {
   /** How often this exact request is expected (default 1). */
   readonly times?: number;
+  /** Answer it any number of times (a count that depends on the run); never used still fails. */
+  readonly persist?: boolean;
 }
 
 type ReplyFn = (request: RequestRecord) => Reply;
@@ -304,6 +306,7 @@ export class GitHubMock {
 
   #register(origin: string, method: string, path: string | RegExp, reply: Reply | ReplyFn, options: ExpectOptions): this {
     const scope = nock(origin);
+    if (options.persist) scope.persist();
     const interceptor = scope.intercept(path, method.toUpperCase());
     interceptor.times(options.times ?? 1).reply((uri, requestBody) => {
       const record: RequestRecord = { method: method.toUpperCase(), path: uri, body: parseBody(requestBody), host: new URL(origin).host };
