@@ -12,7 +12,7 @@ import { MANAGED_BY_SELECTOR, applicationIdentity, applicationStatus, fluxVerfah
 import { clusterName, type ClusterConfig, type StageCluster } from './cluster-config.js';
 import type { StageClusterStatus, WorkloadAgent, WorkloadStatus, WorkloadStatusSource } from './workload-status.js';
 
-const RESOURCES: Readonly<Record<WorkloadAgent, { group: string; version: string; plural: string }>> = {
+export const RESOURCES: Readonly<Record<WorkloadAgent, { group: string; version: string; plural: string }>> = {
   argocd: { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications' },
   flux: { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' },
 };
