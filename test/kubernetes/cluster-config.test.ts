@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -20,6 +20,14 @@ describe('the cluster file (FREIGABE_CLUSTERS)', () => {
       { stage: 'abnahme', cluster: { context: 'caas-abnahme' }, agent: 'argocd', namespace: 'argocd', line: 4, clusterLine: 4 },
       { stage: 'produktion', cluster: { inCluster: true }, agent: 'flux', namespace: 'flux-prod', line: 5, clusterLine: 6 },
     ]);
+  });
+
+  test('the README example is a valid cluster file', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const example = /```yaml\n(# FREIGABE_CLUSTERS=[\s\S]*?)```/.exec(readme)![1];
+    const { config, errors } = parse(example);
+    expect(errors).toEqual([]);
+    expect(config!.stages.map((s) => `${s.stage}:${s.agent}:${s.namespace}`)).toEqual(['vorpruefung:argocd:argocd', 'abnahme:argocd:argocd', 'produktion:flux:flux-system']);
   });
 
   test('every mistake at once, each with file and line', () => {
