@@ -14,7 +14,7 @@
  *   manifests not comparable, source not available) with the agent's words;
  * - `inactive` once a newer deployment of the same environment exists. GitHub's `auto_inactive`
  *   already does this for earlier *successful* deployments of non-production environments
- *   when a newer one gets a status; every other case is written here.
+ *   when a newer one gets `success`; every other case is written here.
  *
  * Writes are scarce (GitHub allows about 80 content-creating requests a minute), so a status is
  * written only when the state changes: the latest status of a deployment is read once per

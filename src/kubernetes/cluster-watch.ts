@@ -131,7 +131,8 @@ interface Group {
   informer?: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   /** Per object (namespace/name): its stage and statuses (Flux: the stage's first, verfahren ''). */
   readonly objects: Map<string, { stage: string; statuses: WorkloadStatus[] }>;
-  listed: boolean;
+  /** `<stage>/<verfahren>` → status (a Flux stage's own under `<stage>/`). */
+  readonly index: Map<string, WorkloadStatus>;
   reachable: boolean;
   message: string | null;
   failures: number;
@@ -183,7 +184,7 @@ export class ClusterStatusSource implements WorkloadStatusSource {
       if (!group) {
         const kc = options.kubeConfigs.get(cluster);
         if (!kc) throw new Error(`freigabe bug: no KubeConfig for cluster ${cluster}`);
-        group = { key, cluster, agent: s.agent, namespace: s.namespace, stages: new Map(), kc, objects: new Map(), listed: false, reachable: false, message: null, failures: 0, errors: 0, observedAt: this.#now().toISOString() };
+        group = { key, cluster, agent: s.agent, namespace: s.namespace, stages: new Map(), kc, objects: new Map(), index: new Map(), reachable: false, message: null, failures: 0, errors: 0, observedAt: this.#now().toISOString() };
         byKey.set(key, group);
         this.#groups.push(group);
       }
@@ -232,12 +233,9 @@ export class ClusterStatusSource implements WorkloadStatusSource {
     const g = this.#byStage.get(stage);
     if (!g) return { kind: 'unconfigured' };
     if (!g.reachable) return g.failures > 0 ? { kind: 'unreachable', cluster: g.cluster, message: g.message ?? '' } : { kind: 'pending' };
-    for (const entry of g.objects.values()) {
-      if (entry.stage !== stage) continue;
-      const found = entry.statuses.find((s) => s.verfahren === verfahren) ?? (g.agent === 'flux' ? entry.statuses[0] : undefined);
-      if (found) return { kind: 'present', status: found.verfahren === verfahren ? found : { ...found, verfahren } };
-    }
-    return { kind: 'absent' };
+    const found = g.index.get(`${stage}/${verfahren}`) ?? (g.agent === 'flux' ? g.index.get(`${stage}/`) : undefined);
+    if (!found) return { kind: 'absent' };
+    return { kind: 'present', status: found.verfahren === verfahren ? found : { ...found, verfahren } };
   }
 
   #unreachable(g: Group, s: WorkloadStatus): WorkloadStatus {
@@ -272,7 +270,13 @@ export class ClusterStatusSource implements WorkloadStatusSource {
     if (this.#stopped) return;
     g.informer ??= this.#makeInformer(g);
     const before = g.errors;
-    await g.informer.start();
+    try {
+      await g.informer.start();
+    } catch (error) {
+      // E.g. a watch that cannot even be set up; the error callback did not see it.
+      this.#failed(g, error);
+      return;
+    }
     // start() returns once the list (when needed) and the watch request were answered; an error
     // on the way has been counted by the error callback.
     if (g.errors === before && !this.#stopped) this.#answered(g);
@@ -280,7 +284,6 @@ export class ClusterStatusSource implements WorkloadStatusSource {
 
   #answered(g: Group): void {
     const wasReachable = g.reachable;
-    g.listed = true;
     g.reachable = true;
     g.failures = 0;
     g.message = null;
@@ -333,8 +336,13 @@ export class ClusterStatusSource implements WorkloadStatusSource {
         entry = { stage, statuses: [stageStatus, ...fluxVerfahren(o, stage).map((verfahren) => ({ ...stageStatus, verfahren }))] };
       }
     }
-    if (entry) g.objects.set(key, entry);
-    else g.objects.delete(key);
+    this.#unindex(g, previous);
+    if (entry) {
+      g.objects.set(key, entry);
+      for (const s of entry.statuses) g.index.set(`${s.stage}/${s.verfahren}`, s);
+    } else {
+      g.objects.delete(key);
+    }
     this.#emitEntry(previous, entry);
   }
 
@@ -342,7 +350,15 @@ export class ClusterStatusSource implements WorkloadStatusSource {
     const key = this.#objectKey(o);
     const previous = g.objects.get(key);
     g.objects.delete(key);
+    this.#unindex(g, previous);
     this.#emitEntry(previous, undefined);
+  }
+
+  #unindex(g: Group, entry: { statuses: WorkloadStatus[] } | undefined): void {
+    for (const s of entry?.statuses ?? []) {
+      const k = `${s.stage}/${s.verfahren}`;
+      if (g.index.get(k) === s) g.index.delete(k);
+    }
   }
 
   #emitEntry(previous: { stage: string; statuses: WorkloadStatus[] } | undefined, next: { stage: string; statuses: WorkloadStatus[] } | undefined): void {

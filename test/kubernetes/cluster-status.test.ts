@@ -202,6 +202,19 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     await vi.waitFor(() => expect(gh.latest(15)?.state).toBe('success'), WAIT);
     expect(status.source.stages().find((s) => s.stage === 'schulung')).toMatchObject({ reachable: true, message: null });
 
+    // A later merge: deployments.ts records deployment 16; Argo CD naming its commit makes freigabe read the new deployments.
+    const R3 = sha('3');
+    gh.add({ id: 16, stage: 'abnahme', verfahren: 'wohngeld', sha: R3 });
+    argo.put(APPS, application('wohngeld', 'abnahme', syncing(R3)));
+    await vi.waitFor(() => expect(gh.latest(16)?.state).toBe('in_progress'), WAIT);
+    // Until the newer one succeeds, the older success is what runs.
+    expect(gh.latest(12)?.state).toBe('success');
+    argo.put(APPS, application('wohngeld', 'abnahme', healthy(R3)));
+    await vi.waitFor(() => expect(gh.latest(16)?.state).toBe('success'), WAIT);
+    // Outside production GitHub's auto_inactive retired 12; freigabe wrote nothing for it.
+    expect(gh.latest(12)).toMatchObject({ state: 'inactive', auto: true });
+    expect(gh.written(16)).toEqual(['in_progress', 'success']);
+
     // Each state was written once per deployment, never twice.
     expect(gh.written(11)).toEqual(['inactive']);
     expect(gh.written(12)).toEqual(['in_progress', 'success']);

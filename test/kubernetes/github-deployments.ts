@@ -1,9 +1,10 @@
 /**
  * GitHub's deployments of one repository behind the strict OpenAPI mock: listing (newest
  * first, paged), the statuses of a deployment (newest first), new statuses, and the commits
- * API's `path` filter. Creating a status applies GitHub's documented `auto_inactive`: earlier
- * deployments of the same non-production environment whose latest status is `success` get
- * `inactive`.
+ * API's `path` filter. A new `success` status applies GitHub's documented `auto_inactive`
+ * ("When you set the state of a deployment to success, then all prior non-transient,
+ * non-production environment deployments in the same repository with the same environment
+ * name will become inactive"; only those that had a success state).
  */
 import type { GitHubMock, RequestRecord } from '../github/openapi-mock.js';
 
@@ -108,7 +109,7 @@ export class SimulatedDeployments {
     if (!d) return { status: 404, body: { message: 'Not Found' } };
     const body = r.body as { state: string; description?: string };
     d.statuses.push({ state: body.state, description: body.description ?? '' });
-    if (!d.production) {
+    if (body.state === 'success' && !d.production) {
       for (const other of this.deployments) {
         if (other.environment === d.environment && other.id < d.id && other.statuses[other.statuses.length - 1]?.state === 'success') {
           other.statuses.push({ state: 'inactive', description: '', auto: true });
