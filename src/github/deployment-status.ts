@@ -113,7 +113,7 @@ export function desiredStatus(input: DecisionInput): DesiredStatus | undefined {
         return { state: AGENT_ERROR_REASONS.has(reason) ? 'error' : 'failure', description: short(t.failed(agent, reason, s.message ?? '')) };
       }
       if (input.applied && s.phase === 'synced') return { state: 'success', description: short(d.removed ? t.removed(agent, sha) : t.success(agent, sha)) };
-      if (input.applied) return { state: 'in_progress', description: short(t.waiting(agent, sha, s.health ?? s.phase)) };
+      if (input.applied) return { state: 'in_progress', description: short(t.waiting(agent, sha, s.phase === 'out-of-sync' ? (s.sync ?? 'OutOfSync') : (s.health ?? s.phase))) };
       return { state: 'in_progress', description: short(t.syncing(agent, sha)) };
     }
   }

@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { Probot } from 'probot';
 import { clusterConfigFromEnv } from '../../src/github/deployment-status-app.js';
+import app from '../../src/index.js';
+import { throwawayPrivateKey } from '../github/app-harness.js';
 import { parseClusterConfig } from '../../src/kubernetes/cluster-config.js';
 import { loadKubeConfigs } from '../../src/kubernetes/cluster-watch.js';
 import { kubeconfigYaml } from './fake-kube-api.js';
@@ -82,8 +85,16 @@ describe('connecting the configured clusters', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('without FREIGABE_CLUSTERS nothing is configured', () => {
+  test('without FREIGABE_CLUSTERS nothing is configured; with a broken cluster file the app does not start, and says why', async () => {
     expect(clusterConfigFromEnv({})).toBeUndefined();
+    vi.stubEnv('FREIGABE_RECONCILE', 'false');
+    vi.stubEnv('FREIGABE_CLUSTERS', '');
+    const probot = () => new Probot({ appId: 123, privateKey: throwawayPrivateKey(), secret: 'throwaway' });
+    await expect(probot().load(app)).resolves.not.toThrow();
+    const file = join(dir, 'clusters.yaml');
+    writeFileSync(file, 'repository: itdz/estate\nstages:\n  abnahme: { context: caas, agent: flux, inCluster: true }\n');
+    vi.stubEnv('FREIGABE_CLUSTERS', file);
+    await expect(probot().load(app)).rejects.toThrow(`${file}:3: stage "abnahme": give either \`context\` or \`inCluster: true\`, not both`);
   });
 
   test('a context that the kubeconfig does not have names the line and the contexts it has', () => {
