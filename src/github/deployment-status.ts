@@ -285,19 +285,18 @@ export class DeploymentStatusPublisher {
 
   /** The first time: the newest `scanLimit` deployments. Later: the new ones, when a cluster names a revision no deployment has. */
   async #refreshIfNeeded(octokit: GitHubClient, all: boolean, dirty: readonly string[]): Promise<void> {
-    if (this.#scanned && !all) {
-      const unknown = new Set<string>();
-      for (const key of dirty) {
-        const [stage, verfahren] = key.split('/');
-        const observed = verfahren === '*' ? this.#stageObservations(stage) : [this.#p.source.observe(stage, verfahren)];
-        for (const o of observed) {
-          if (o.kind !== 'present') continue;
-          for (const r of [o.status.revision, o.status.targetRevision]) if (r && !this.#refs.has(r) && !this.#scannedFor.has(r)) unknown.add(r);
-        }
+    const keys = all ? this.#p.source.configuredStages().map((stage) => `${stage}/*`) : dirty;
+    const unknown = new Set<string>();
+    for (const key of keys) {
+      const [stage, verfahren] = key.split('/');
+      const observed = verfahren === '*' ? this.#stageObservations(stage) : [this.#p.source.observe(stage, verfahren)];
+      for (const o of observed) {
+        if (o.kind !== 'present') continue;
+        for (const r of [o.status.revision, o.status.targetRevision]) if (r && !this.#refs.has(r) && !this.#scannedFor.has(r)) unknown.add(r);
       }
-      if (unknown.size === 0) return;
-      for (const r of unknown) this.#scannedFor.add(r);
     }
+    if (this.#scanned && unknown.size === 0) return;
+    for (const r of unknown) this.#scannedFor.add(r);
     await this.#scan(octokit, this.#scanned ? undefined : (this.#p.scanLimit ?? 300));
     this.#scanned = true;
   }
@@ -305,7 +304,7 @@ export class DeploymentStatusPublisher {
   #stageObservations(stage: string): Observation[] {
     const out: Observation[] = [];
     for (const env of this.#deployments.keys()) if (env.startsWith(`${stage}/`)) out.push(this.#p.source.observe(stage, env.slice(stage.length + 1)));
-    // A Flux stage, or an Argo CD stage with Applications freigabe has no deployment for yet.
+    // A Flux stage's own status (its revision names every Fachverfahren's commit).
     out.push(this.#p.source.observe(stage, ''));
     return out;
   }

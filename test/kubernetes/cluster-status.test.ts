@@ -215,7 +215,8 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     expect(gh.latest(12)).toMatchObject({ state: 'inactive', auto: true });
     expect(gh.written(16)).toEqual(['in_progress', 'success']);
 
-    // Each state was written once per deployment, never twice.
+    // Each state was written once per deployment, never twice: 11 writes for 11 changes of state.
+    expect(mock.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/statuses'))).toHaveLength(11);
     expect(gh.written(11)).toEqual(['inactive']);
     expect(gh.written(12)).toEqual(['in_progress', 'success']);
     expect(gh.written(13)).toEqual(['failure', 'success']);
@@ -231,8 +232,9 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     await again.started;
     await again.publisher.idle();
     expect(gh.deployments.flatMap((d) => d.statuses)).toHaveLength(before);
-    // It did look: the latest status of each deployment it tracks was read.
-    expect(mock.find('GET', '/repos/itdz/estate/deployments/12/statuses').length).toBeGreaterThanOrEqual(2);
+    // It did look: the latest status of each deployment it tracks was read, once per process.
+    expect(mock.find('GET', '/repos/itdz/estate/deployments/12/statuses')).toHaveLength(2);
+    expect(mock.requests.filter((r) => /^\/repos\/itdz\/estate\/deployments\/\d+\/statuses/.test(r.path) && r.method === 'GET')).toHaveLength(2 * gh.deployments.length);
     expect(logs.join('\n')).not.toContain(TOKEN);
   }, 120_000);
 });
