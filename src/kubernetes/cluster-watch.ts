@@ -299,20 +299,24 @@ export class ClusterStatusSource implements WorkloadStatusSource {
     g.errors += 1;
     g.failures += 1;
     const message = errorMessage(err);
-    const changed = g.reachable || g.message !== message;
+    const pause = Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(g.failures - 1, 16));
+    clearTimeout(g.timer);
+    g.timer = setTimeout(() => void this.#startGroup(g), pause);
+    g.timer.unref?.();
+    if (g.reachable && g.failures === 1) {
+      // One error of a cluster that answered (a reset connection) gets one quiet retry first.
+      this.#log.info({ cluster: g.cluster, agent: g.agent, namespace: g.namespace, error: message }, 'freigabe lost the watch; starting it again');
+      return;
+    }
+    // Listeners hear of the change to unreachable once per outage, not of every new error text:
+    // each would be a deployment status written.
+    const becameUnreachable = g.reachable || g.failures <= 1;
+    const newMessage = g.message !== message;
     g.reachable = false;
     g.message = message;
     g.observedAt = this.#now().toISOString();
-    if (changed) {
-      this.#log.warn({ cluster: g.cluster, agent: g.agent, namespace: g.namespace, error: message }, 'freigabe cannot read the cluster; retrying');
-      this.#emitGroup(g);
-    }
-    const pause = Math.min(this.#retry.maxMs, this.#retry.initialMs * 2 ** Math.min(g.failures - 1, 16));
-    clearTimeout(g.timer);
-    g.timer = setTimeout(() => {
-      this.#startGroup(g).catch((error: unknown) => this.#failed(g, error));
-    }, pause);
-    g.timer.unref?.();
+    if (becameUnreachable || newMessage) this.#log.warn({ cluster: g.cluster, agent: g.agent, namespace: g.namespace, error: message }, 'freigabe cannot read the cluster; retrying');
+    if (becameUnreachable) this.#emitGroup(g);
   }
 
   #objectKey(o: KubernetesObject): string {

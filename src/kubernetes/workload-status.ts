@@ -13,7 +13,7 @@ export interface WorkloadStatus {
   readonly stage: string;
   readonly agent: WorkloadAgent;
   readonly phase: WorkloadPhase;
-  /** The rendered commit the agent last applied (Argo CD `status.sync.revision`, Flux `lastAppliedRevision`'s sha). */
+  /** The rendered commit the agent last applied (Argo CD `status.sync.revision` when Synced, else its last successful sync; Flux `lastAppliedRevision`'s sha). */
   readonly revision: string | null;
   /** Argo CD health (`Healthy`, `Progressing`, `Degraded`, …) or Flux `Ready` condition status. */
   readonly health: string | null;

@@ -235,6 +235,15 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     // It did look: the latest status of each deployment it tracks was read, once per process.
     expect(mock.find('GET', '/repos/itdz/estate/deployments/12/statuses')).toHaveLength(2);
     expect(mock.requests.filter((r) => /^\/repos\/itdz\/estate\/deployments\/\d+\/statuses/.test(r.path) && r.method === 'GET')).toHaveLength(2 * gh.deployments.length);
+
+    // The Argo CD cluster goes away: after one quiet retry its stage reads unreachable, with the
+    // last known state kept for the dashboard; the deployments there are settled and stay so.
+    await argo.close();
+    await vi.waitFor(() => expect(again.source.stages().find((s) => s.stage === 'abnahme')).toMatchObject({ reachable: false }), WAIT);
+    expect(again.source.statuses().filter((s) => s.stage === 'abnahme').map((s) => `${s.verfahren}:${s.phase}:${s.revision}`)).toEqual([`bauantrag:unreachable:${R2}`, `wohngeld:unreachable:${R3}`]);
+    expect(again.source.stages().find((s) => s.stage === 'abnahme')?.message).toMatch(/ECONNREFUSED/);
+    await again.publisher.idle();
+    expect(gh.deployments.flatMap((d) => d.statuses)).toHaveLength(before);
     expect(logs.join('\n')).not.toContain(TOKEN);
   }, 120_000);
 });
