@@ -26,6 +26,7 @@ export interface ClusterStatus {
 export interface ClusterStatusOptions extends KubeConfigOptions {
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
   readonly retryMs?: number;
+  readonly lookAgainMs?: number;
 }
 
 /** The cluster configuration named by `FREIGABE_CLUSTERS`, or undefined when it is not set. Throws with every mistake, each with file and line. */
@@ -60,6 +61,7 @@ export function startClusterStatus(app: Probot, env: NodeJS.ProcessEnv, options:
     locale: config.locale,
     log,
     ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+    ...(options.lookAgainMs !== undefined ? { lookAgainMs: options.lookAgainMs } : {}),
     octokit: async () => {
       const appOctokit = await app.auth();
       const { data } = await appOctokit.rest.apps.getRepoInstallation({ owner, repo });

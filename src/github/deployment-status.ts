@@ -153,6 +153,8 @@ export interface DeploymentStatusPublisherParams {
   readonly scanLimit?: number;
   /** Pause before trying again after a GitHub error (default 60 s). */
   readonly retryMs?: number;
+  /** Pause before looking again for the deployment of a revision a cluster names (default 30 s). */
+  readonly lookAgainMs?: number;
 }
 
 interface Known {
@@ -174,6 +176,7 @@ function payloadOf(raw: unknown): Record<string, unknown> {
 }
 
 const SHA = /^[0-9a-f]{40}$/;
+const LOOKS_PER_REVISION = 5;
 
 export class DeploymentStatusPublisher {
   readonly #p: DeploymentStatusPublisherParams;
@@ -182,8 +185,11 @@ export class DeploymentStatusPublisher {
   readonly #deployments = new Map<string, TrackedDeployment[]>();
   readonly #known = new Map<number, Known>();
   readonly #refs = new Set<string>();
-  /** Revisions a scan has looked for already: a commit without a deployment of its own is common. */
-  readonly #scannedFor = new Set<string>();
+  /** Revisions scans did not find a deployment for, and how often they looked. */
+  readonly #lookedFor = new Map<string, number>();
+  /** Revisions to look for once more (their pause is over). */
+  readonly #lookAgain = new Set<string>();
+  readonly #timers = new Set<NodeJS.Timeout>();
   /** `<revision>:<path>` → newest commit touching path as of revision (commits never change). */
   readonly #lastTouch = new Map<string, string | null>();
   #maxId = 0;
@@ -192,7 +198,6 @@ export class DeploymentStatusPublisher {
   readonly #dirty = new Set<string>();
   #allDirty = false;
   #running?: Promise<void>;
-  #retryTimer?: NodeJS.Timeout;
   #stopped = false;
 
   constructor(params: DeploymentStatusPublisherParams) {
@@ -252,19 +257,29 @@ export class DeploymentStatusPublisher {
   }
 
   #retryLater(all: boolean, dirty: readonly string[]): void {
-    if (this.#stopped) return;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => {
+    this.#later(() => {
       this.#allDirty ||= all;
       for (const key of dirty) this.#dirty.add(key);
-      void this.#kick();
     }, this.#p.retryMs ?? 60_000);
-    this.#retryTimer.unref?.();
+  }
+
+  /** Runs `mark` after a pause, then works off what it marked. */
+  #later(mark: () => void, ms: number): void {
+    if (this.#stopped) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#stopped) return;
+      mark();
+      void this.#kick();
+    }, ms);
+    timer.unref?.();
+    this.#timers.add(timer);
   }
 
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#retryTimer);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
   }
 
   #expand(dirty: readonly string[]): string[] {
@@ -286,19 +301,32 @@ export class DeploymentStatusPublisher {
   /** The first time: the newest `scanLimit` deployments. Later: the new ones, when a cluster names a revision no deployment has. */
   async #refreshIfNeeded(octokit: GitHubClient, all: boolean, dirty: readonly string[]): Promise<void> {
     const keys = all ? this.#p.source.configuredStages().map((stage) => `${stage}/*`) : dirty;
-    const unknown = new Set<string>();
+    const unknown = new Map<string, string>();
     for (const key of keys) {
       const [stage, verfahren] = key.split('/');
       const observed = verfahren === '*' ? this.#stageObservations(stage) : [this.#p.source.observe(stage, verfahren)];
       for (const o of observed) {
         if (o.kind !== 'present') continue;
-        for (const r of [o.status.revision, o.status.targetRevision]) if (r && !this.#refs.has(r) && !this.#scannedFor.has(r)) unknown.add(r);
+        for (const r of [o.status.revision, o.status.targetRevision]) {
+          if (r && !this.#refs.has(r) && (!this.#lookedFor.has(r) || this.#lookAgain.has(r))) unknown.set(r, key);
+        }
       }
     }
     if (this.#scanned && unknown.size === 0) return;
-    for (const r of unknown) this.#scannedFor.add(r);
     await this.#scan(octokit, this.#scanned ? undefined : (this.#p.scanLimit ?? 300));
     this.#scanned = true;
+    for (const [r, key] of unknown) {
+      this.#lookAgain.delete(r);
+      if (this.#refs.has(r)) continue;
+      // deployments.ts records the deployment after the push, so an agent can name the commit
+      // first: look again a few times; most commits found here have a deployment of their own.
+      const looks = (this.#lookedFor.get(r) ?? 0) + 1;
+      this.#lookedFor.set(r, looks);
+      if (looks < LOOKS_PER_REVISION) this.#later(() => {
+        this.#lookAgain.add(r);
+        this.#dirty.add(key);
+      }, this.#p.lookAgainMs ?? 30_000);
+    }
   }
 
   #stageObservations(stage: string): Observation[] {

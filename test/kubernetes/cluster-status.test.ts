@@ -147,7 +147,7 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     gh.lastTouch.set(`${P2}:wohngeld`, P1);
     gh.register(mock, INSTALLATION, TOKEN);
 
-    const status = startClusterStatus(probot(), { FREIGABE_CLUSTERS: clusters, KUBECONFIG: kubeconfig }, { retry: { initialMs: 50, maxMs: 400 }, retryMs: 200 })!;
+    const status = startClusterStatus(probot(), { FREIGABE_CLUSTERS: clusters, KUBECONFIG: kubeconfig }, { retry: { initialMs: 50, maxMs: 400 }, retryMs: 200, lookAgainMs: 200 })!;
     running.push(status);
     await status.started;
 
@@ -202,10 +202,14 @@ describe('Argo CD and Flux status become GitHub deployment statuses', () => {
     await vi.waitFor(() => expect(gh.latest(15)?.state).toBe('success'), WAIT);
     expect(status.source.stages().find((s) => s.stage === 'schulung')).toMatchObject({ reachable: true, message: null });
 
-    // A later merge: deployments.ts records deployment 16; Argo CD naming its commit makes freigabe read the new deployments.
+    // A later merge: Argo CD names the new commit before deployments.ts has recorded its deployment;
+    // freigabe looks for it, does not find it, and looks again after a pause.
     const R3 = sha('3');
-    gh.add({ id: 16, stage: 'abnahme', verfahren: 'wohngeld', sha: R3 });
+    const listings = () => mock.find('GET', '/repos/itdz/estate/deployments').length;
+    const listed = listings();
     argo.put(APPS, application('wohngeld', 'abnahme', syncing(R3)));
+    await vi.waitFor(() => expect(listings()).toBeGreaterThan(listed), WAIT);
+    gh.add({ id: 16, stage: 'abnahme', verfahren: 'wohngeld', sha: R3 });
     await vi.waitFor(() => expect(gh.latest(16)?.state).toBe('in_progress'), WAIT);
     // Until the newer one succeeds, the older success is what runs.
     expect(gh.latest(12)?.state).toBe('success');
