@@ -12,8 +12,9 @@ export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
 
 const app: ApplicationFunction = (probot) => {
-  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
-  // Only with FREIGABE_CLUSTERS: Argo CD/Flux status → GitHub deployment statuses (src/kubernetes).
+  // Only with FREIGABE_CLUSTERS: Argo CD/Flux status → GitHub deployment statuses (src/kubernetes);
+  // first, so a broken cluster file stops the start before anything else runs.
   startClusterStatus(probot, process.env);
+  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
 };
 export default app;
