@@ -2,7 +2,8 @@
  * Every event handler's `context.log` names the delivery, the event and the repository.
  * Probot's own child logger carries only the delivery id (`id`, GitHub's X-GitHub-Delivery);
  * this adds `event` (`pull_request.opened`) and `repository` (`owner/name`) before the
- * handler runs, so every line a handler logs can be traced to one delivery of one repository.
+ * handler runs, and gives the event's GitHub client the same logger, so every line a handler
+ * or its GitHub requests log can be traced to one delivery of one repository.
  */
 import type { Context, Probot } from 'probot';
 
@@ -13,6 +14,8 @@ export function withEventLog(app: Probot): Probot {
   const on = (name: unknown, handler: Handler): void => {
     (app.on as (name: unknown, handler: Handler) => void)(name, (context: Context) => {
       context.log = context.log.child(eventBindings(context));
+      // Probot logs each GitHub request (debug) through the client's own logger: the same bindings.
+      (context.octokit as { log: unknown }).log = context.log;
       return handler(context);
     });
   };
