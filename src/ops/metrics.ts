@@ -81,28 +81,21 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       });
     return inflight;
   };
-  new Gauge({
-    name: 'freigabe_queue_depth',
-    help: 'Jobs waiting or running in the queue, by kind.',
-    labelNames: ['kind'] as const,
-    registers,
-    async collect() {
-      const stats = await queueStats();
-      this.reset();
-      for (const s of stats) this.set({ kind: s.kind }, s.depth);
-    },
-  });
-  new Gauge({
-    name: 'freigabe_queue_oldest_job_age_seconds',
-    help: 'Age of the oldest waiting job, by kind (0 when none waits).',
-    labelNames: ['kind'] as const,
-    registers,
-    async collect() {
-      const stats = await queueStats();
-      this.reset();
-      for (const s of stats) this.set({ kind: s.kind }, s.oldestAgeSeconds);
-    },
-  });
+  const queueGauge = (name: string, help: string, value: (s: QueueStat) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['kind'] as const,
+      registers,
+      async collect() {
+        const stats = await queueStats();
+        this.reset();
+        for (const s of stats) this.set({ kind: s.kind }, value(s));
+      },
+    });
+  };
+  queueGauge('freigabe_queue_depth', 'Jobs waiting or running in the queue, by kind.', (s) => s.depth);
+  queueGauge('freigabe_queue_oldest_job_age_seconds', 'Age of the oldest waiting job, by kind (0 when none waits).', (s) => s.oldestAgeSeconds);
 
   const writes = new Counter({
     name: 'freigabe_github_writes_total',

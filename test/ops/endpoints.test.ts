@@ -3,7 +3,6 @@
  * webhook path, with GitHub behind the strict OpenAPI mock.
  */
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';
@@ -14,6 +13,7 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import { createOperations, operationsApp, type Operations } from '../../src/ops/operations.js';
 import { commentEvent, SECRET, throwawayPrivateKey } from '../github/app-harness.js';
 import { GitHubMock } from '../github/openapi-mock.js';
+import { freePort } from '../helpers/ports.js';
 
 const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
   ...options,
@@ -21,16 +21,6 @@ const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
   throttle: { ...options.throttle, enabled: false },
 })) as never);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Running {
   readonly url: string;

@@ -1,8 +1,8 @@
 /** Readiness probes: the cache in front of GitHub, and the Redis probe against a real redis-server. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cached, Readiness, redisProbe } from '../../src/ops/readiness.js';
+import { freePort } from '../helpers/ports.js';
 
 describe('cached', () => {
   test('an answer is kept for its time (success longer than failure); concurrent checks share one call', async () => {
@@ -48,16 +48,6 @@ describe('cached', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,27 +8,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, createPublicKey, createVerify } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { commentEvent, INSTALLATION, NUMBER, OWNER, REPO, SECRET, throwawayPrivateKey } from '../github/app-harness.js';
 import { openApiValidator } from '../github/openapi-mock.js';
+import { freePort } from '../helpers/ports.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const start = join(root, 'dist', 'src', 'start.js');
 const TOKEN = 'ghs_sigtermTestInstallationToken0123456789';
 const APP_ID = '123';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
