@@ -140,6 +140,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
 /** The process's metrics, served at /metrics by src/ops/endpoints.ts. */
 export const metrics: Metrics = createMetrics();
 
+/** The queue's report of one finished job, on the process's metrics. */
+export function jobFinished(kind: string, outcome: JobOutcome, seconds: number): void {
+  metrics.jobFinished(kind, outcome, seconds);
+}
+
 /** Counts an evaluation's outcome (or `error` when it throws) and passes it through. */
 export async function countEvaluation<T extends Pick<Evaluation, 'outcome' | 'plan'>>(evaluation: Promise<T>, m: Metrics = metrics): Promise<T> {
   let result: T;

@@ -4,12 +4,15 @@
  * for rendered output), every pod against the restricted Pod Security Standard, and the
  * wiring between the objects (probes, Secret references, Services, policies, budget).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { WORKLOAD_KINDS } from '../../src/core/k8s-validate.js';
+import { freePort } from '../helpers/ports.js';
 
 const KUBECTL = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 const root = join(import.meta.dirname, '..', '..');
@@ -157,6 +160,40 @@ describe('Redis', () => {
     expect(command).toMatch(/--appendonly yes/);
     expect(command).not.toMatch(/\$\(REDIS_PASSWORD\)/);
     expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+  });
+
+  test('its command, run by sh against the local redis-server: the password (quotes and all) is required, nothing evicts', async () => {
+    const [shell, flag, script] = sts.spec.template.spec.containers[0].command as string[];
+    expect([shell, flag]).toEqual(['sh', '-c']);
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'freigabe-redis-'));
+    const password = 'pa"ss\\word';
+    // Only where it listens and writes differs from the pod.
+    const local = `${script!.replace('--dir /data', `--dir ${dir}`)} --port ${port} --bind 127.0.0.1`;
+    const child = spawn('sh', ['-c', local], { env: { PATH: process.env.PATH, REDIS_PASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const up = new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), /Ready to accept connections/.test(out) && resolve()));
+      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+    });
+    const clients: Redis[] = [];
+    try {
+      await up;
+      const anonymous = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, enableReadyCheck: false });
+      anonymous.on('error', () => {});
+      const authed = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0 });
+      clients.push(anonymous, authed);
+      await anonymous.connect();
+      await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
+      await authed.connect();
+      expect(await authed.ping()).toBe('PONG');
+      expect(await authed.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await authed.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    } finally {
+      for (const c of clients) c.disconnect();
+      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
