@@ -100,7 +100,7 @@ describe('redisProbe', () => {
     } finally {
       await probe.close();
     }
-  });
+  }, 60_000);
 
   test('a Redis that is not there fails the probe with a reason, and does not hang', async () => {
     const port = await freePort();

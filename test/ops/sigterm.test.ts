@@ -183,5 +183,5 @@ describe('npm start with credentials', () => {
     for (const secret of [SECRET, TOKEN, ...keyBody, ...github.jwts.map((j) => j.split('.')[2]!)]) {
       expect(output.includes(secret), `output contains a secret: ${secret.slice(0, 12)}…`).toBe(false);
     }
-  });
+  }, 120_000);
 });
