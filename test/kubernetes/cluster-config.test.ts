@@ -90,11 +90,13 @@ describe('connecting the configured clusters', () => {
     vi.stubEnv('FREIGABE_RECONCILE', 'false');
     vi.stubEnv('FREIGABE_CLUSTERS', '');
     const probot = () => new Probot({ appId: 123, privateKey: throwawayPrivateKey(), secret: 'throwaway' });
-    await expect(probot().load(app)).resolves.not.toThrow();
+    // Probot's server hands its handlers over as `addHandler` (the ops endpoints use it).
+    const options = { cwd: process.cwd(), addHandler: () => undefined };
+    await expect(probot().load(app, options)).resolves.not.toThrow();
     const file = join(dir, 'clusters.yaml');
     writeFileSync(file, 'repository: itdz/estate\nstages:\n  abnahme: { context: caas, agent: flux, inCluster: true }\n');
     vi.stubEnv('FREIGABE_CLUSTERS', file);
-    await expect(probot().load(app)).rejects.toThrow(`${file}:3: stage "abnahme": give either \`context\` or \`inCluster: true\`, not both`);
+    await expect(probot().load(app, options)).rejects.toThrow(`${file}:3: stage "abnahme": give either \`context\` or \`inCluster: true\`, not both`);
   });
 
   test('a context that the kubeconfig does not have names the line and the contexts it has', () => {
