@@ -11,6 +11,7 @@ import { loadAll, CORE_SCHEMA } from 'js-yaml';
 import { renderEstate } from '../src/core/render.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
 import { HOSTILE_VALUES } from './fixtures/render/hostile.js';
+import { BOOTSTRAP_KINDS, WORKLOAD_KINDS, checkObject } from '../src/core/k8s-validate.js';
 
 const KUBECTL = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 const temp = mkdtempSync(join(tmpdir(), 'freigabe-kustomize-'));
@@ -64,6 +65,28 @@ describe('kubectl kustomize builds every rendered directory', () => {
     const built = buildAll('basic', r.files);
     expect([...built.keys()]).toEqual(['produktion/wohngeld', 'vorpruefung/meldewesen', 'vorpruefung/wohngeld', 'produktion', 'vorpruefung']);
     expect(built.get('produktion')!.length).toBe(12);
+  });
+
+  // What kustomize built (Go's YAML, read back) is still valid for the published model of its kind.
+  test.each(['traffic-gateway', 'traffic-ingress-class', 'egress-restricted', 'rollout-surge-headroom'])('the %s fixture, validated against the published models after the build', (name) => {
+    const r = renderEstate({ estate: estateFrom(readTree(join(FIXTURES, name))) });
+    expect(r.diagnostics).toEqual([]);
+    const built = buildAll(name, r.files);
+    const kinds = new Set<string>();
+    for (const [dir, objects] of built) {
+      if (!dir.includes('/')) continue;
+      for (const o of objects) {
+        kinds.add(o.kind);
+        expect(checkObject(o, { kinds: WORKLOAD_KINDS, namespace: `${dir.split('/')[1]}-${dir.split('/')[0]}` }), `${dir} ${o.kind}/${o.metadata.name}`).toBeUndefined();
+      }
+    }
+    if (name === 'traffic-gateway') expect(kinds.has('HTTPRoute') && !kinds.has('Ingress')).toBe(true);
+    if (name === 'egress-restricted') expect(built.get('produktion/wohngeld')!.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['allow-egress', 'allow-ingress', 'default-deny']);
+    // The bootstrap objects are plain YAML files (not built), checked against the Argo CD and Flux models.
+    for (const [path, text] of r.files) {
+      if (!path.includes('/_bootstrap/')) continue;
+      expect(checkObject(loadAll(text, { schema: CORE_SCHEMA })[0], { kinds: BOOTSTRAP_KINDS }), path).toBeUndefined();
+    }
   });
 
   test('the injection case: Go reads back exactly the intended strings', () => {
