@@ -104,6 +104,18 @@ describe('kubectl kustomize builds every rendered directory', () => {
     expect(deployment.spec.template.spec.containers[0].env).toEqual(Object.entries(env).map(([name, value]) => ({ name, value })));
   });
 
+  test('egress label values YAML 1.1 would read as booleans, numbers or null: Go reads back the strings', () => {
+    const files = readTree(join(FIXTURES, 'egress-restricted'));
+    const values = ['yes', 'no', 'on', 'off', 'true', 'null', '012', '1e3', '0x1f', '1_000'];
+    const labels = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
+    const path = 'environments/verfahren/wohngeld/produktion.yaml';
+    files[path] = files[path].replace('podLabels: { app.kubernetes.io/name: api }', `podLabels: ${JSON.stringify(labels)}`);
+    const r = renderEstate({ estate: estateFrom(files), stages: ['produktion'] });
+    expect(r.diagnostics).toEqual([]);
+    const policy = buildAll('egress-labels', r.files).get('produktion/wohngeld')!.find((o) => o.metadata.name === 'allow-egress');
+    expect(policy.spec.egress.at(-1).to[0].podSelector.matchLabels).toEqual(labels);
+  });
+
   test('a stage without any Fachverfahren builds to nothing', () => {
     const files = readTree(join(FIXTURES, 'basic'));
     delete files['environments/verfahren/wohngeld/produktion.yaml'];
