@@ -10,6 +10,11 @@ import { renderEstate } from '../src/core/render.js';
 import { validateEstate } from '../src/core/validate.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
 import { expectGolden } from './fixtures/render/golden.js';
+import { plan, validation } from '../src/core/plan.js';
+import { snapshotOf } from '../src/core/snapshot.js';
+import { formatPlanText } from '../src/report/text.js';
+import { formatPlanMarkdown } from '../src/report/markdown.js';
+import { planToJson, validationToJson } from '../src/report/json.js';
 
 export const NETWORK_CASES = ['traffic-gateway', 'traffic-ingress-class', 'egress-restricted', 'rollout-surge-headroom'] as const;
 
@@ -145,5 +150,40 @@ describe('rollout', () => {
     const r = render('basic');
     expect(obj(r.files.get('vorpruefung/wohngeld/deployment-web.yaml')).spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
     expect(obj(r.files.get('produktion/wohngeld/resourcequota-freigabe-booking.yaml')).metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('surge headroom in the plan: beside the Kontingent, not in it', () => {
+  const opted = plan({ base: snapshotOf(files('basic')), head: snapshotOf(files('rollout-surge-headroom')), today: '2026-01-01', manifests: false });
+
+  test('the Kontingent and cost do not change when the platform opts in; the headroom rows say what is reserved', () => {
+    const same = plan({ base: snapshotOf(files('basic')), head: snapshotOf(files('basic')), today: '2026-01-01', manifests: false });
+    expect(same.surgeHeadroom).toEqual([]);
+    // platform.yaml changed, so every tenant is touched; its sums stay as they were.
+    expect(opted.kontingent.length).toBeGreaterThan(0);
+    for (const r of opted.kontingent) expect(r.after, `${r.tenant} ${r.dimension}`).toBe(r.before);
+    for (const r of opted.cost) expect(r.after).toBe(r.before);
+    // vorpruefung: wohngeld web 1 × S (meldewesen has StatefulSets only); produktion: wohngeld web M.
+    expect(opted.surgeHeadroom).toEqual([
+      { tenant: 'bezirksamt-mitte', stage: 'vorpruefung', dimension: 'cpu', before: '0', after: '250m', delta: '250m' },
+      { tenant: 'bezirksamt-mitte', stage: 'vorpruefung', dimension: 'memory', before: '0', after: '512Mi', delta: '512Mi' },
+      { tenant: 'bezirksamt-mitte', stage: 'vorpruefung', dimension: 'pods', before: '0', after: '1', delta: '1' },
+      { tenant: 'bezirksamt-mitte', stage: 'produktion', dimension: 'cpu', before: '0', after: '1', delta: '1' },
+      { tenant: 'bezirksamt-mitte', stage: 'produktion', dimension: 'memory', before: '0', after: '2Gi', delta: '2Gi' },
+      { tenant: 'bezirksamt-mitte', stage: 'produktion', dimension: 'pods', before: '0', after: '1', delta: '1' },
+    ]);
+  });
+
+  test('text, Markdown and JSON show it as a reserve outside the Kontingent; without opt-in they show nothing of it', () => {
+    const text = formatPlanText(opted, { locale: 'de' });
+    expect(text).toContain('Reserve für Rollouts (Surge)');
+    expect(text).toContain('zählt nicht zum Kontingent und wird nicht berechnet');
+    expect(formatPlanMarkdown(opted, { locale: 'en' })).toContain('#### Rollout reserve (surge)');
+    expect(planToJson(opted, 'de').surgeHeadroom).toHaveLength(6);
+    const plain = plan({ base: snapshotOf(files('basic')), head: snapshotOf(files('basic')), today: '2026-01-01', manifests: false });
+    expect(formatPlanText(plain, { locale: 'de' })).not.toContain('Surge');
+    expect('surgeHeadroom' in planToJson(plain, 'de')).toBe(false);
+    const state = validation({ snapshot: snapshotOf(files('rollout-surge-headroom')), today: '2026-01-01' });
+    expect(validationToJson(state, 'en').surgeHeadroom?.map((r) => r.after)).toEqual(['250m', '512Mi', '1', '1', '2Gi', '1']);
   });
 });

@@ -7,6 +7,7 @@
 import type { Component, Estate, Located, BookingDocument, PlatformDocument, Stage, VerfahrenDocument } from './model.js';
 import { formatBytes, formatCpu, parseBytes, parseCpu } from './quantity.js';
 import { egressOf, surgeHeadroom, trafficOf, type EgressModel, type TrafficModel } from './network.js';
+import { bookingHeadroom } from './surge-headroom.js';
 
 /** Name of the scratch emptyDir mounted at /tmp (the root filesystem is read-only). */
 export const SCRATCH_VOLUME = 'tmp';
@@ -198,14 +199,7 @@ export function directoryModel(params: DirectoryParams): DirectoryOutcome {
   }
   const surge = surgeHeadroom(facts.platform, stage);
   // One surge pod of the largest Deployment at a time: concurrent rollouts wait for the quota.
-  let headroom: { cpu: bigint; memory: bigint } | null = null;
-  if (surge) {
-    for (const c of comps) {
-      if ((c.volumes ?? []).length > 0 || c.replicas < 1) continue;
-      const size = facts.sizes.get(c.size) as ParsedSize;
-      headroom = { cpu: headroom && headroom.cpu > size.cpu ? headroom.cpu : size.cpu, memory: headroom && headroom.memory > size.memory ? headroom.memory : size.memory };
-    }
-  }
+  const headroom = surge ? bookingHeadroom(comps, (name) => facts.sizes.get(name)) : null;
   const egress = egressOfDirectory(params) as EgressModel;
   const traffic = trafficOf(facts.platform, stage);
   const withPort = components.filter((c) => c.port !== null).sort((a, b) => (a.name < b.name ? -1 : 1));

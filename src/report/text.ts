@@ -7,6 +7,7 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
@@ -77,6 +78,18 @@ function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageT
     rows.map((r) => [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.before, r.after, deltaText(r.delta, p)]),
     new Set([3, 4, 5, 6]),
   );
+}
+
+/** The surge headroom beside the Kontingent, only where the platform opted in (platform.yaml rollout). */
+function surgeSection(rows: readonly SurgeHeadroomRow[] | undefined, stages: readonly StageTitle[], t: UiText, p: Painter, state = false): string[] {
+  if (!rows || rows.length === 0) return [];
+  const c = t.columns;
+  const name = (d: SurgeHeadroomRow['dimension']) => (d === 'pods' ? t.surgeHeadroom.pods : t.dimension[d]);
+  const stageTitle = (s: string): string => stages.find((x) => x.name === s)?.title ?? s;
+  const body = state
+    ? table([c.tenant, c.dimension, c.stage, c.used], rows.map((r) => [r.tenant, name(r.dimension), stageTitle(r.stage), r.after]), new Set([3]))
+    : table([c.tenant, c.dimension, c.stage, c.before, c.after, c.delta], rows.map((r) => [r.tenant, name(r.dimension), stageTitle(r.stage), r.before, r.after, deltaText(r.delta, p)]), new Set([3, 4, 5]));
+  return section(t.surgeHeadroom.heading, [...body, t.surgeHeadroom.note], p);
 }
 
 function deltaText(delta: string, p: Painter): string {
@@ -169,6 +182,7 @@ export function formatValidationText(v: Validation, options: TextOptions): strin
   const lines = [
     ...section(t.headings.findings, formatFindingsText(v.findings, options).trimEnd().split('\n'), p),
     ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p, true), p),
+    ...surgeSection(v.surgeHeadroom, v.stages, t, p, true),
     ...section(t.headings.cost, costLines(v.cost, t, p, true), p),
     v.ok ? p.paint('green', `✔ ${t.validationOk}`) : p.paint('red', `✘ ${t.validationFailed}`),
   ];
@@ -197,6 +211,7 @@ export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator
     ...section(t.headings.changes, changeLines(plan, t, p), p),
     ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
+    ...surgeSection(plan.surgeHeadroom, plan.stages, t, p),
     ...section(t.headings.cost, costLines(plan.cost, t, p), p),
     ...section(t.headings.manifests, [manifestSummary(plan.manifests, t)], p),
   ];
