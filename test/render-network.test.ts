@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { load, CORE_SCHEMA } from 'js-yaml';
 import { renderEstate } from '../src/core/render.js';
+import { builtinTemplates } from '../src/core/generated/builtin-templates.js';
 import { validateEstate } from '../src/core/validate.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
 import { expectGolden } from './fixtures/render/golden.js';
@@ -73,6 +74,25 @@ describe('traffic', () => {
     // A stage's own traffic replaces the platform's.
     expect(obj(traefik.files.get('vorpruefung/wohngeld/ingress-web.yaml')).spec.ingressClassName).toBe('nginx-intern');
     expect(fromPeer(traefik, 'vorpruefung/wohngeld/networkpolicy-allow-ingress.yaml').from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-intern' } } }]);
+  });
+
+  test('a template override written for earlier versions (ingressController.*) renders the same as the built-in', () => {
+    const f = files('traffic-ingress-class');
+    const builtin = renderEstate({ estate: estateFrom(f) });
+    const old = (name: string, from: string, to: string) => builtinTemplates[name].replace(from, to);
+    f['templates/ingress.yaml.hbs'] = old('ingress.yaml.hbs', 'traffic.ingress.className', 'ingressController.className');
+    f['templates/networkpolicy-allow-ingress.yaml.hbs'] = old('networkpolicy-allow-ingress.yaml.hbs', 'kubernetes.io/metadata.name: {{yaml traffic.peer.namespace}}', 'kubernetes.io/metadata.name: {{yaml ingressController.namespace}}').replace(
+      /\{\{#if traffic\.peer\.podLabels\.length\}\}[\s\S]*?\{\{\/each\}\}\n\{\{\/if\}\}\n/,
+      '',
+    );
+    expect(f['templates/networkpolicy-allow-ingress.yaml.hbs']).not.toMatch(/\{\{[#/]?[a-z]* ?traffic/);
+    expect(f['templates/ingress.yaml.hbs']).toContain('ingressController.className');
+    const overridden = renderEstate({ estate: estateFrom(f) });
+    expect(overridden.diagnostics).toEqual([]);
+    expect(obj(overridden.files.get('produktion/wohngeld/ingress-web.yaml')).spec.ingressClassName).toBe('traefik');
+    // The old policy template knows no podLabels: it admits the whole controller namespace.
+    expect(obj(overridden.files.get('produktion/wohngeld/networkpolicy-allow-ingress.yaml')).spec.ingress[1].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }]);
+    for (const [p, t] of builtin.files) if (!p.endsWith('networkpolicy-allow-ingress.yaml')) expect(overridden.files.get(p), p).toBe(t);
   });
 
   test('without network settings: Ingress class nginx, admitted from ingress-nginx (the output of earlier versions)', () => {
