@@ -113,7 +113,9 @@ describe('kubectl kustomize builds every rendered directory', () => {
     const r = renderEstate({ estate: estateFrom(files), stages: ['produktion'] });
     expect(r.diagnostics).toEqual([]);
     const policy = buildAll('egress-labels', r.files).get('produktion/wohngeld')!.find((o) => o.metadata.name === 'allow-egress');
-    expect(policy.spec.egress.at(-1).to[0].podSelector.matchLabels).toEqual(labels);
+    const read = policy.spec.egress.at(-1).to[0].podSelector.matchExpressions.map((e: any) => [e.key, e.values[0]]);
+    expect(Object.fromEntries(read)).toEqual(labels);
+    for (const [k, v] of read) expect([typeof k, typeof v]).toEqual(['string', 'string']);
   });
 
   test('a stage without any Fachverfahren builds to nothing', () => {

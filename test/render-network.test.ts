@@ -63,13 +63,13 @@ describe('traffic', () => {
     expect(fromPeer(gw, 'produktion/wohngeld/networkpolicy-allow-ingress.yaml').from).toEqual([
       {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
-        podSelector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public' } },
+        podSelector: { matchExpressions: [{ key: 'gateway.envoyproxy.io/owning-gateway-name', operator: 'In', values: ['public'] }] },
       },
     ]);
     const traefik = render('traffic-ingress-class');
     expect(obj(traefik.files.get('produktion/wohngeld/ingress-web.yaml')).spec.ingressClassName).toBe('traefik');
     expect(fromPeer(traefik, 'produktion/wohngeld/networkpolicy-allow-ingress.yaml').from).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['traefik'] }] } },
     ]);
     // A stage's own traffic replaces the platform's.
     expect(obj(traefik.files.get('vorpruefung/wohngeld/ingress-web.yaml')).spec.ingressClassName).toBe('nginx-intern');
@@ -112,19 +112,19 @@ describe('egress', () => {
     expect(allow.spec.policyTypes).toEqual(['Egress']);
     expect(allow.spec.egress).toEqual([
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'coredns' } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['coredns'] }] } }],
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       },
       { to: [{ podSelector: {} }] },
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector' } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['otel-collector'] }] } }],
         ports: [{ protocol: 'TCP', port: 4317 }],
       },
       { to: [{ ipBlock: { cidr: '10.10.0.0/16' } }], ports: [{ protocol: 'UDP', port: 123 }] },
       { to: [{ ipBlock: { cidr: '2001:db8:10::/48' } }], ports: [{ protocol: 'TCP', port: 443 }] },
       { to: [{ ipBlock: { cidr: '10.20.30.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 6432 }] },
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'zahlungsverkehr-produktion' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'zahlungsverkehr-produktion' } }, podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['api'] }] } }],
         ports: [{ protocol: 'TCP', port: 8443 }],
       },
     ]);

@@ -224,8 +224,8 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "          podSelector:\n            matchLabels:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":24,"column":0},"end":{"line":26,"column":9}}})) != null ? stack1 : "");
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -234,10 +234,10 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "              "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":14},"end":{"line":25,"column":26}}}))
-    + ": "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":28},"end":{"line":25,"column":42}}}))
+  return "              - key: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":27,"column":21},"end":{"line":27,"column":33}}}))
+    + "\n                operator: In\n                values:\n                  - "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":30,"column":20},"end":{"line":30,"column":34}}}))
     + "\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -248,9 +248,9 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "    - to:\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cidr"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":37,"column":0},"end":{"line":51,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cidr"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":59,"column":7}}})) != null ? stack1 : "")
     + "      ports:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"ports"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":56,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"ports"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":61,"column":0},"end":{"line":64,"column":9}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -260,7 +260,7 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "        - ipBlock:\n            cidr: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cidr"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":39,"column":18},"end":{"line":39,"column":31}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cidr"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":44,"column":18},"end":{"line":44,"column":31}}}))
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -271,9 +271,9 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":43,"column":43},"end":{"line":43,"column":61}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":48,"column":43},"end":{"line":48,"column":61}}}))
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":0},"end":{"line":50,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "");
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -282,8 +282,8 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "          podSelector:\n            matchLabels:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":49,"column":9}}})) != null ? stack1 : "");
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":52,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "");
 },"6":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -293,9 +293,9 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "        - protocol: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"protocol"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":54,"column":20},"end":{"line":54,"column":37}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"protocol"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":62,"column":20},"end":{"line":62,"column":37}}}))
     + "\n          port: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":55,"column":16},"end":{"line":55,"column":29}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":63,"column":16},"end":{"line":63,"column":29}}}))
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -306,15 +306,15 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-egress\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":8,"column":13},"end":{"line":8,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":13},"end":{"line":10,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":13,"column":31},"end":{"line":13,"column":54}}}))
     + "\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":43},"end":{"line":20,"column":72}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":43},"end":{"line":22,"column":72}}}))
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":32,"column":7}}})) != null ? stack1 : "")
     + "      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n    - to:\n        - podSelector: {}\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"egress"),"rules"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"egress"),"rules"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
   "networkpolicy-allow-ingress.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -325,7 +325,7 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "          - "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":18,"column":12},"end":{"line":18,"column":25}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":19,"column":12},"end":{"line":19,"column":25}}}))
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -336,7 +336,7 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "        - protocol: TCP\n          port: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":28,"column":16},"end":{"line":28,"column":29}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":29,"column":16},"end":{"line":29,"column":29}}}))
     + "\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -347,11 +347,11 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":34,"column":43},"end":{"line":34,"column":74}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":35,"column":43},"end":{"line":35,"column":74}}}))
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":41,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
     + "      ports:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ingressPorts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":43,"column":0},"end":{"line":46,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ingressPorts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":50,"column":9}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -360,8 +360,8 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "          podSelector:\n            matchLabels:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":38,"column":0},"end":{"line":40,"column":9}}})) != null ? stack1 : "");
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "");
 },"4":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -370,10 +370,10 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "              "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":39,"column":14},"end":{"line":39,"column":26}}}))
-    + ": "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":39,"column":28},"end":{"line":39,"column":42}}}))
+  return "              - key: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":40,"column":21},"end":{"line":40,"column":33}}}))
+    + "\n                operator: In\n                values:\n                  - "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":43,"column":20},"end":{"line":43,"column":34}}}))
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -384,14 +384,14 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-ingress\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":13},"end":{"line":7,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":8,"column":13},"end":{"line":8,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":31},"end":{"line":10,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":54}}}))
     + "\nspec:\n  podSelector:\n    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"components"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"components"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":20,"column":9}}})) != null ? stack1 : "")
     + "  policyTypes:\n    - Ingress\n  ingress:\n    - from:\n        - podSelector: {}\n      ports:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ports"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":29,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"hasIngress"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":47,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ports"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"hasIngress"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":51,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "networkpolicy-default-deny.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
     return "    - Egress\n";
