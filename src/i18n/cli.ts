@@ -65,6 +65,11 @@ const de = {
   },
   noKontingent: 'Kein Mandant betroffen.',
   wholeKontingent: 'gesamt',
+  surgeHeadroom: {
+    heading: 'Reserve für Rollouts (Surge)',
+    note: 'Im ResourceQuota reserviert für einen zusätzlichen Pod je Fachverfahren während eines Rollouts; zählt nicht zum Kontingent und wird nicht berechnet.',
+    pods: 'Pods',
+  },
   approvalSatisfied: 'Alle nötigen Freigaben liegen vor.',
   approvalMissing: 'Freigabe fehlt.',
   approvalNone: 'Keine Freigabe nötig.',
@@ -189,6 +194,11 @@ const en: UiText = {
   },
   noKontingent: 'No tenant affected.',
   wholeKontingent: 'total',
+  surgeHeadroom: {
+    heading: 'Rollout reserve (surge)',
+    note: 'Reserved in the ResourceQuota for one more pod per Fachverfahren during a rollout; not part of the Kontingent and not billed.',
+    pods: 'pods',
+  },
   approvalSatisfied: 'All required approvals are given.',
   approvalMissing: 'Approval missing.',
   approvalNone: 'No approval required.',

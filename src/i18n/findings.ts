@@ -33,6 +33,13 @@ function count(p: DiagnosticParams, k: string, locale: Locale): string {
   return v !== undefined && v !== '' && Number.isFinite(n) ? formatCount(n, locale) : s(p, k);
 }
 
+const EGRESS_REASONS: Readonly<Record<string, { de: string; en: string }>> = {
+  'one-of': { de: 'genau eines von cidr und namespace angeben', en: 'give exactly one of cidr and namespace' },
+  'pod-labels-with-cidr': { de: 'podLabels nur zusammen mit namespace', en: 'podLabels only together with namespace' },
+  'not-cidr': { de: 'kein IPv4- oder IPv6-Netz in CIDR-Schreibweise', en: 'not an IPv4 or IPv6 network in CIDR notation' },
+  'host-bits': { de: 'Host-Bits gesetzt; bitte die Netzadresse schreiben', en: 'host bits are set; write the network address' },
+};
+
 export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'yaml-syntax': {
     de: (p) => `YAML-Syntaxfehler: ${s(p, 'reason')}`,
@@ -149,6 +156,18 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'quantity-out-of-range': {
     de: (p) => `Menge „${s(p, 'value')}“ ist keine gültige Angabe für ${s(p, 'dimension')} oder liegt außerhalb des erlaubten Bereichs.`,
     en: (p) => `Quantity "${s(p, 'value')}" is not a valid ${s(p, 'dimension')} amount or is out of range.`,
+  },
+  'egress-destination-invalid': {
+    de: (p) => `Egress-Ziel ungültig: ${EGRESS_REASONS[s(p, 'reason')]?.de ?? s(p, 'reason')}${p.cidr !== undefined ? ` (${s(p, 'cidr')})` : ''}.`,
+    en: (p) => `Invalid egress destination: ${EGRESS_REASONS[s(p, 'reason')]?.en ?? s(p, 'reason')}${p.cidr !== undefined ? ` (${s(p, 'cidr')})` : ''}.`,
+  },
+  'egress-cidr-too-broad': {
+    de: (p) => `Egress-Ziel ${s(p, 'cidr')} ist zu weit: eine Buchung darf höchstens ein /${s(p, 'min')}-Netz freigeben; breitere Ziele legt die Plattform in platform.yaml fest.`,
+    en: (p) => `Egress destination ${s(p, 'cidr')} is too broad: a booking may open at most a /${s(p, 'min')} network; broader destinations belong in platform.yaml.`,
+  },
+  'egress-not-restricted': {
+    de: (p) => `Egress von ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) ist in ${s(p, 'stage')} nicht eingeschränkt; die Egress-Ziele wirken erst, wenn die Plattform Egress einschränkt.`,
+    en: (p) => `Egress of ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) is not restricted in ${s(p, 'stage')}; the egress destinations take effect once the platform restricts egress.`,
   },
   'vertretung-expired': {
     de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,

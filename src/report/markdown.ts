@@ -10,10 +10,11 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
-import { changesByStage, costDisplay, kontingentDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, type SurgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 /** GitHub's limit is 65,536 characters per comment; keep room for a marker the caller adds. */
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -176,6 +177,25 @@ function kontingentBlock(rows: readonly KontingentRow[], stages: readonly StageT
   };
 }
 
+/** The surge headroom beside the Kontingent, only where the platform opted in (platform.yaml rollout). */
+function surgeBlocks(rows: readonly SurgeHeadroomRow[] | undefined, stages: readonly StageTitle[], t: UiText, locale: Locale, state = false): Block[] {
+  if (!rows || rows.length === 0) return [];
+  const c = t.columns;
+    const lead = (r: SurgeHeadroomRow, d: SurgeDisplay) => [code(r.tenant), escapeCell(d.dimension), escapeCell(stages.find((s) => s.name === r.stage)?.title ?? r.stage)];
+  const columns = state ? [c.tenant, c.dimension, c.stage, c.used] : [c.tenant, c.dimension, c.stage, c.before, c.after, c.delta];
+  return [
+    {
+      head: `#### ${t.surgeHeadroom.heading}\n\n${escapeCell(t.surgeHeadroom.note)}\n\n${tableHead(columns, ['l', 'l', 'l', 'r', 'r', 'r'])}`,
+      rows: rows.map((r) => {
+        const d = surgeDisplay(r, t, locale);
+        return row(state ? [...lead(r, d), escapeCell(d.after)] : [...lead(r, d), escapeCell(d.before), escapeCell(d.after), escapeCell(d.delta)]);
+      }),
+      empty: t.noKontingent,
+      note: t.rowsTruncated,
+    },
+  ];
+}
+
 function costBlock(rows: readonly CostRow[], t: UiText, locale: Locale, state = false): Block {
   const c = t.columns;
   const shown = rows.map((r) => ({ r, d: costDisplay(r, locale) }));
@@ -257,6 +277,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions & { read
     findingsBlock(plan.findings, t, options.locale),
     changesBlock(plan, t),
     kontingentBlock(plan.kontingent, plan.stages, t, options.locale),
+    ...surgeBlocks(plan.surgeHeadroom, plan.stages, t, options.locale),
     costBlock(plan.cost, t, options.locale),
   ];
   // The diff gets what the tables leave, but the tables never take the diff's minimum away.
@@ -286,7 +307,7 @@ export function formatValidationMarkdown(v: Validation, options: MarkdownOptions
   const t = uiText(options.locale);
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const header = `### ${t.headings.validation}\n\n${verdictLine(v.ok, t.validationOk, t.validationFailed)}\n\n`;
-  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t, options.locale, true), costBlock(v.cost, t, options.locale, true)], max - header.length);
+  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t, options.locale, true), ...surgeBlocks(v.surgeHeadroom, v.stages, t, options.locale, true), costBlock(v.cost, t, options.locale, true)], max - header.length);
   return out.length <= max ? out : out.slice(0, max);
 }
 

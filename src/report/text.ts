@@ -7,10 +7,11 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
-import { changesByStage, costDisplay, kontingentDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 export interface TextOptions {
   readonly locale: Locale;
@@ -80,6 +81,18 @@ function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageT
     }),
     new Set([3, 4, 5, 6]),
   );
+}
+
+/** The surge headroom beside the Kontingent, only where the platform opted in (platform.yaml rollout). */
+function surgeSection(rows: readonly SurgeHeadroomRow[] | undefined, stages: readonly StageTitle[], t: UiText, p: Painter, locale: Locale, state = false): string[] {
+  if (!rows || rows.length === 0) return [];
+  const c = t.columns;
+  const stageTitle = (s: string): string => stages.find((x) => x.name === s)?.title ?? s;
+  const shown = rows.map((r) => ({ r, d: surgeDisplay(r, t, locale) }));
+  const body = state
+    ? table([c.tenant, c.dimension, c.stage, c.used], shown.map(({ r, d }) => [r.tenant, d.dimension, stageTitle(r.stage), d.after]), new Set([3]))
+    : table([c.tenant, c.dimension, c.stage, c.before, c.after, c.delta], shown.map(({ r, d }) => [r.tenant, d.dimension, stageTitle(r.stage), d.before, d.after, deltaText(r.delta, d.delta, p)]), new Set([3, 4, 5]));
+  return section(t.surgeHeadroom.heading, [...body, t.surgeHeadroom.note], p);
 }
 
 /** The shown delta, coloured by the sign of the exact one: more is yellow, less green. */
@@ -174,6 +187,7 @@ export function formatValidationText(v: Validation, options: TextOptions): strin
   const lines = [
     ...section(t.headings.findings, formatFindingsText(v.findings, options).trimEnd().split('\n'), p),
     ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p, options.locale, true), p),
+    ...surgeSection(v.surgeHeadroom, v.stages, t, p, options.locale, true),
     ...section(t.headings.cost, costLines(v.cost, t, p, options.locale, true), p),
     v.ok ? p.paint('green', `✔ ${t.validationOk}`) : p.paint('red', `✘ ${t.validationFailed}`),
   ];
@@ -202,6 +216,7 @@ export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator
     ...section(t.headings.changes, changeLines(plan, t, p), p),
     ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p, options.locale), p),
+    ...surgeSection(plan.surgeHeadroom, plan.stages, t, p, options.locale),
     ...section(t.headings.cost, costLines(plan.cost, t, p, options.locale), p),
     ...section(t.headings.manifests, [manifestSummary(plan.manifests, t)], p),
   ];
