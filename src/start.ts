@@ -15,6 +15,7 @@ import { readDirectorySnapshot } from './cli/read-dir.js';
 import { missingProductionSettings } from './github/credentials.js';
 import { berlinDate } from './github/today.js';
 import app from './index.js';
+import { FreigabeOctokit } from './github/write-budget.js';
 import { formatPlanText } from './report/text.js';
 
 /** Same as Probot's own: a `.env` in the working directory (written by the setup flow) is applied first. */
@@ -64,7 +65,8 @@ async function main(): Promise<number> {
             `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
-  await run(app);
+  // Probot's Octokit with freigabe's write budget (src/github/write-budget.ts).
+  await run(app, { Octokit: FreigabeOctokit });
   return 0;
 }
 

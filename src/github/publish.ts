@@ -47,6 +47,7 @@ import type { GitHubClient, RepoRef } from './github-client.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
+import { withWritePriority } from './write-budget.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -393,10 +394,12 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
 
   let audit: AuditInfo | undefined;
   const auditOf = async (): Promise<AuditInfo> => (audit ??= await fetchAuditInfo({ octokit, source, sha, defaultBranch: params.defaultBranch }));
-  const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
-  const deployments = stages.some((s) => s.commit)
-    ? await createDeployments({ octokit, publications: stages, estate, sha, audit: await auditOf(), log })
-    : [];
+  // Bulk work: a pull request's feedback goes first in the write queue (write-budget.ts).
+  const { stages, deployments } = await withWritePriority('bulk', async () => {
+    const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
+    const deployments = stages.some((s) => s.commit) ? await createDeployments({ octokit, publications: stages, estate, sha, audit: await auditOf(), log }) : [];
+    return { stages, deployments };
+  });
   return { ok: true, estate, snapshot: read.snapshot, stages, deployments, audit: auditOf };
 }
 
@@ -471,7 +474,9 @@ export async function proposePromotions(params: ProposePromotionsParams): Promis
   };
   for (const change of changes) {
     promotions.push(
-      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+      await withWritePriority('bulk', () =>
+        openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+      ),
     );
   }
   return promotions;

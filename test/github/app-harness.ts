@@ -50,7 +50,7 @@ export interface TestApp {
   readonly cache: LruSnapshotCache;
 }
 
-export async function createTestApp(options: FreigabeAppOptions = {}, harness: { token?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: FreigabeAppOptions = {}, harness: { token?: boolean; Octokit?: typeof ProbotOctokit } = {}): Promise<TestApp> {
   key ??= throwawayPrivateKey();
   const logs: string[] = [];
   const log = pino(
@@ -67,7 +67,7 @@ export async function createTestApp(options: FreigabeAppOptions = {}, harness: {
     privateKey: key,
     secret: SECRET,
     log,
-    Octokit: TestOctokit,
+    Octokit: harness.Octokit ?? TestOctokit,
   });
   const cache = new LruSnapshotCache();
   await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), ...options }));
