@@ -260,7 +260,7 @@ export interface ExpectOptions {
 type ReplyFn = (request: RequestRecord) => Reply;
 
 /**
- * A layer in front of the mock's answers (test/github/github-budget.ts): it may refuse a
+ * A layer in front of the mock's answers (test/github/github-budget.mjs): it may refuse a
  * request (GitHub's secondary-rate-limit 403) before the registered reply runs. A refused
  * request does not use up its expectation: the client's retry finds it again.
  */

@@ -11,7 +11,7 @@ import { withWritePriority, FreigabeOctokit, writePriority } from '../../src/git
 import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
 import { BASE_SHA, HEAD_SHA, createTestApp, pullRequestEvent, type TestApp } from './app-harness.js';
 import { baseEstate, booking, DIGEST_V2 } from './estate-fixture.js';
-import { GitHubBudget, SECONDARY_RATE_LIMIT_MESSAGE } from './github-budget.js';
+import { GitHubBudget, SECONDARY_RATE_LIMIT_MESSAGE } from './github-budget.mjs';
 import { GitHubMock } from './openapi-mock.js';
 
 let mock: GitHubMock | undefined;

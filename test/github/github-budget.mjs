@@ -12,63 +12,59 @@
  *     The windows are then counted in simulated time, without waiting: what 1,000 writes at one
  *     a second would do to the hourly budget, in milliseconds (tests and bench/github-budget.mjs).
  */
-import type { Reply, RequestGate, RequestRecord } from './openapi-mock.js';
 
 export const SECONDARY_RATE_LIMIT_MESSAGE =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.';
 
-export interface BudgetOptions {
-  readonly clock?: 'real' | 'virtual';
-  /** Minimum time between two writes (default 1,000 ms). */
-  readonly spacingMs?: number;
-  /** Real clock only: how much earlier a write may arrive (request jitter), default 500 ms. */
-  readonly toleranceMs?: number;
-  readonly perMinute?: number;
-  readonly perHour?: number;
-  /** Window lengths (defaults 60 s and 1 h); a test may shorten them to see a window end. */
-  readonly minuteMs?: number;
-  readonly hourMs?: number;
-}
+/**
+ * @typedef {object} BudgetOptions
+ * @property {'real' | 'virtual'} [clock]
+ * @property {number} [spacingMs]   minimum time between two writes (default 1,000 ms)
+ * @property {number} [toleranceMs] real clock only: how much earlier a write may arrive (request jitter), default 500 ms
+ * @property {number} [perMinute]   default 80
+ * @property {number} [perHour]     default 500
+ * @property {number} [minuteMs]    window lengths (defaults 60 s and 1 h); a test may shorten them to see a window end
+ * @property {number} [hourMs]
+ */
 
-export interface BudgetWrite {
-  readonly at: number;
-  readonly method: string;
-  readonly path: string;
-}
-
-export function isContentCreating(r: Pick<RequestRecord, 'method' | 'path'>): boolean {
+/** @param {{ method: string, path: string }} r */
+export function isContentCreating(r) {
   if (r.method === 'GET' || r.method === 'HEAD') return false;
   return !/^\/app\/installations\/[^/]+\/access_tokens$/.test(r.path.split('?')[0]);
 }
 
-export class GitHubBudget implements RequestGate {
-  readonly writes: BudgetWrite[] = [];
-  readonly refusals: (BudgetWrite & { readonly reason: 'spacing' | 'minute' | 'hour' })[] = [];
-  readonly #o: Required<BudgetOptions>;
-  readonly #start: number;
+export class GitHubBudget {
+  /** @type {{ at: number, method: string, path: string }[]} accepted writes */
+  writes = [];
+  /** @type {{ at: number, method: string, path: string, reason: 'spacing' | 'minute' | 'hour' }[]} */
+  refusals = [];
+  #o;
+  #start;
   #virtualNow = 0;
 
-  constructor(options: BudgetOptions = {}) {
+  /** @param {BudgetOptions} [options] */
+  constructor(options = {}) {
     this.#o = { clock: 'real', spacingMs: 1_000, toleranceMs: 500, perMinute: 80, perHour: 500, minuteMs: 60_000, hourMs: 3_600_000, ...options };
     this.#start = Date.now();
   }
 
   /** Milliseconds since the budget started (real or simulated). */
-  now(): number {
+  now() {
     return this.#o.clock === 'virtual' ? this.#virtualNow : Date.now() - this.#start;
   }
 
-  /** Virtual clock: time passes (e.g. a wait the test simulates). */
-  advance(ms: number): void {
+  /** Virtual clock: time passes (e.g. a wait the test simulates). @param {number} ms */
+  advance(ms) {
     this.#virtualNow += ms;
   }
 
   /** Simulated duration so far (virtual clock): every write one spacing after the previous. */
-  get elapsedMs(): number {
+  get elapsedMs() {
     return this.now();
   }
 
-  admit(r: RequestRecord): Reply | undefined {
+  /** The mock's gate: undefined admits the request, a reply refuses it. @param {{ method: string, path: string }} r */
+  admit(r) {
     if (!isContentCreating(r)) return undefined;
     const o = this.#o;
     const last = this.writes.at(-1);
@@ -78,8 +74,8 @@ export class GitHubBudget implements RequestGate {
       this.#virtualNow = at;
     }
     const write = { at, method: r.method, path: r.path };
-    const inWindow = (ms: number) => this.writes.filter((w) => w.at > at - ms);
-    const refuse = (reason: 'spacing' | 'minute' | 'hour', retryAfterMs: number): Reply => {
+    const inWindow = (ms) => this.writes.filter((w) => w.at > at - ms);
+    const refuse = (reason, retryAfterMs) => {
       this.refusals.push({ ...write, reason });
       return {
         status: 403,
@@ -97,7 +93,8 @@ export class GitHubBudget implements RequestGate {
   }
 
   /** Most writes in any window of this length. */
-  peak(windowMs: number): number {
+  /** @param {number} windowMs */
+  peak(windowMs) {
     let best = 0;
     for (let i = 0, j = 0; i < this.writes.length; i++) {
       while (this.writes[i].at - this.writes[j].at >= windowMs) j++;
