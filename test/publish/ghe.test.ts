@@ -11,7 +11,7 @@ import { snapshotOf } from '../../src/core/snapshot.js';
 import { cloneUrlOf } from '../../src/github/publish.js';
 import { DIGEST, STAGES, withSchulung } from './fixture.js';
 import { GitServer } from './git-server.js';
-import { API_BASE, INSTALLATION, OWNER, REPO, commitEstate, createPublishApp, expectDeployments, serveTarball, type PublishTestApp } from './harness.js';
+import { API_BASE, OWNER, REPO, commitEstate, createPublishApp, expectDeployments, pushEventFrom, serveTarball, type PublishTestApp } from './harness.js';
 
 const ZERO = '0'.repeat(40);
 let t: PublishTestApp;
@@ -20,25 +20,12 @@ afterEach(() => t?.mock.verify());
 type Payload = Record<string, any>;
 
 /** GHES's push example for our repository: its clone_url keeps the enterprise host. */
-function ghePush(after: string): { id: string; name: 'push'; payload: Payload } {
+function ghePush(after: string) {
   const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === 'push')!;
   const p = structuredClone(def.examples[0]);
   const host = new URL(p.repository.clone_url).origin;
   expect(host).not.toBe('https://github.com');
-  p.ref = 'refs/heads/main';
-  p.before = ZERO;
-  p.after = after;
-  p.deleted = false;
-  p.created = true;
-  p.repository.name = REPO;
-  p.repository.full_name = `${OWNER}/${REPO}`;
-  p.repository.owner.login = OWNER;
-  p.repository.owner.name = OWNER;
-  p.repository.default_branch = 'main';
-  p.repository.master_branch = 'main';
-  p.repository.clone_url = `${host}/${OWNER}/${REPO}.git`;
-  p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
-  return { id: `ghe-push-${Math.random()}`, name: 'push', payload: p };
+  return pushEventFrom(p, { before: ZERO, after, cloneUrl: `${host}/${OWNER}/${REPO}.git` });
 }
 
 function directories(files: Record<string, string>): number {

@@ -69,8 +69,13 @@ function example(name: string, match: (e: Payload) => boolean): Payload {
 }
 
 /** The branch-push example of @octokit/webhooks-examples, for our repository and commits. */
-export function pushEvent(before: string, after: string, ref = 'refs/heads/main', cloneUrl = REPO_URL) {
-  const p = example('push', (e) => e.ref === 'refs/heads/master' && !e.deleted);
+export function pushEvent(before: string, after: string, ref = 'refs/heads/main') {
+  return pushEventFrom(example('push', (e) => e.ref === 'refs/heads/master' && !e.deleted), { before, after, ref, cloneUrl: REPO_URL });
+}
+
+/** A push example (github.com's or GitHub Enterprise Server's) adapted to our repository and commits. */
+export function pushEventFrom(p: Payload, c: { before: string; after: string; ref?: string; cloneUrl: string }) {
+  const { before, after, ref = 'refs/heads/main', cloneUrl } = c;
   p.ref = ref;
   p.before = before;
   p.after = after;
