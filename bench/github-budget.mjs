@@ -43,7 +43,7 @@ const sizes = (args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '1
 const verbose = args.includes('--verbose');
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z', GIT_CONFIG_NOSYSTEM: '1' };
-const git = (dir, gitArgs, options = {}) => execFileSync('git', ['-C', dir, ...gitArgs], { env: GIT_ENV, maxBuffer: 1 << 30, ...options });
+const git = (dir, gitArgs, options = {}) => execFileSync('git', ['-C', dir, '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', ...gitArgs], { env: GIT_ENV, maxBuffer: 1 << 30, ...options });
 const sha1 = (s) => createHash('sha1').update(s).digest('hex');
 /** Git's blob id, as GitHub computes it for inline tree content. */
 const blobSha = (text) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
