@@ -8,13 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ProbotOctokit, run } from 'probot';
+import { run } from 'probot';
 import { plan } from './core/plan.js';
 import { snapshotOf } from './core/snapshot.js';
 import { readDirectorySnapshot } from './cli/read-dir.js';
 import { missingProductionSettings } from './github/credentials.js';
 import { berlinDate } from './github/today.js';
 import app, { operations } from './index.js';
+import { FreigabeOctokit } from './github/write-budget.js';
 import { gitHubMetricsPlugin } from './ops/metrics.js';
 import { exitOnSigterm } from './ops/operations.js';
 import { formatPlanText } from './report/text.js';
@@ -66,8 +67,9 @@ async function main(): Promise<number> {
             `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
-  // Every Octokit Probot builds counts its writes and the rate limit left (src/ops/metrics.ts).
-  const server = await run(app, { Octokit: ProbotOctokit.plugin(gitHubMetricsPlugin(operations.metrics)) });
+  // Probot's Octokit with freigabe's write budget (src/github/write-budget.ts); every instance
+  // counts its writes and the rate limit left (src/ops/metrics.ts).
+  const server = await run(app, { Octokit: FreigabeOctokit.plugin(gitHubMetricsPlugin(operations.metrics)) });
   exitOnSigterm({ server, operations, env }); // README "Shutdown"
   return 0;
 }

@@ -6,9 +6,11 @@
  *   snapshots 0–2  (one tarball per commit, cached by SHA)
  *   reviews   1    commits 1   (paginated: more only for > 100 reviews or commits)
  *   teams     1 per @org/team named in the requirements
- *   comment   1 list + 0–1 create/update
- *   checks    2    (+1 per further 50 annotations)
- *   reviewers 0–1
+ *   comment   1 list + 0–1 create/update (only when the body changed)
+ *   checks    2 lists + 0–2 create/update (only when the content changed; at most 50 annotations)
+ *   reviewers 0–1 (only approvers not yet asked)
+ *
+ * So an unchanged re-evaluation writes nothing, and 50,000 findings cost the same 2–4 writes.
  *
  * Errors are not caught here: the event handler (app.ts) is the only place that does.
  */
@@ -17,7 +19,7 @@ import type { ParseCaches } from './parse-caches.js';
 import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
-import { publishCheckRun } from './checks.js';
+import { ownAppId, publishCheckRun } from './checks.js';
 import { upsertStickyComment } from './comment.js';
 import type { GitHubClient } from './github-client.js';
 import {
@@ -108,7 +110,9 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
     const teams = await resolveTeams({ octokit, log, principals });
     plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams }, manifests: false }).approval };
   }
-  return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems }) };
+  const changedFiles = changedPaths(base.snapshot, head.snapshot, scope);
+  const reviewedHead = reviews.filter((r) => r.user && r.commit_id === target.headSha && r.state !== 'PENDING').map((r) => r.user!.login);
+  return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems, changedFiles, reviewedHead }) };
 }
 
 function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {
@@ -117,11 +121,20 @@ function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeo
 
 /** Equal files under the estate root, the templates directory and the settings file. */
 function sameEstate(base: Snapshot, head: Snapshot, scope: readonly string[]): boolean {
-  const relevant = (s: Snapshot) => [...s.files.keys()].filter((p) => p.startsWith('.github/freigabe.') || scope.some((prefix) => p.startsWith(prefix))).sort();
-  const a = relevant(base);
-  const b = relevant(head);
-  if (a.length !== b.length || a.some((p, i) => p !== b[i])) return false;
-  return a.every((p) => Buffer.from(base.files.get(p)!).equals(head.files.get(p)!));
+  return changedPaths(base, head, scope).size === 0;
+}
+
+/** Files under the estate root, the templates directory or the settings file that differ between base and head. */
+function changedPaths(base: Snapshot, head: Snapshot, scope: readonly string[]): Set<string> {
+  const relevant = (p: string) => p.startsWith('.github/freigabe.') || scope.some((prefix) => p.startsWith(prefix));
+  const out = new Set<string>();
+  for (const p of new Set([...base.files.keys(), ...head.files.keys()])) {
+    if (!relevant(p)) continue;
+    const a = base.files.get(p);
+    const b = head.files.get(p);
+    if (!a || !b || !Buffer.from(a).equals(b)) out.add(p);
+  }
+  return out;
 }
 
 export interface PublishParams {
@@ -140,8 +153,10 @@ export async function publish(params: PublishParams): Promise<void> {
     commentUrl = await upsertStickyComment({ octokit, ...repoRef, number: target.number, body: publication.comment.body, create: publication.comment.create });
   }
   const detailsUrl = commentUrl ?? target.htmlUrl;
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: publication.validation });
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, ...(detailsUrl ? { detailsUrl } : {}) } });
+  const appId = await ownAppId(octokit);
+  const app = appId ? { appId } : {};
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: publication.validation, ...app });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, ...(detailsUrl ? { detailsUrl } : {}) }, ...app });
   if (publication.reviewRequest) {
     await requestReviewers({ octokit, log, ...repoRef, number: target.number, request: publication.reviewRequest });
   }

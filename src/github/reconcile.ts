@@ -58,7 +58,8 @@ export async function reconcileRepository(params: ReconcileRepositoryParams): Pr
   }
 
   // 1. rendered branches
-  const published = await countPublication(publishCommit({ octokit, log, owner, repo, defaultBranch, sha: head, deps: params.deps, trustTrailers: false }));
+  const cloneUrl = repository.clone_url;
+  const published = await countPublication(publishCommit({ octokit, log, owner, repo, defaultBranch, sha: head, deps: params.deps, trustTrailers: false, ...(cloneUrl ? { cloneUrl } : {}) }));
   const repaired = published.ok ? published.stages.filter((s) => s.commit).map((s) => s.stage) : [];
   if (repaired.length > 0) log.warn({ repository: `${owner}/${repo}`, sha: head, stages: repaired }, 'reconciliation published missing rendered commits');
 
