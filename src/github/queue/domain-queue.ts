@@ -211,8 +211,9 @@ export class DomainQueue implements FreigabeQueue {
     try {
       if (handler.options.coalesce) {
         const current = Number((await this.state.get(`epoch:${data.key}`)) ?? '0');
-        // Fresh (not a retry, not run before by a replica that died) and a newer job has started since it was queued.
-        const fresh = job.started === 1 + data.failures + data.postponed;
+        // Never run before (not a retry, not a job whose replica died — only put back while its key was busy)
+        // and a newer job of its key has started since it was queued: that one read everything this one would.
+        const fresh = data.failures === 0 && job.started - data.postponed === 1;
         if (fresh && data.epoch < current) {
           this.#observer?.jobFinished(data.kind, 'coalesced', seconds());
           return { type: 'done' };
