@@ -49,7 +49,7 @@ export function registerEvaluationWorkers(context: WorkerContext & { deps: Evalu
   queue.handle('evaluate', { coalesce: true, lock: (job) => `pull:${job.key}` }, async (job) => {
     const ref = job.payload as unknown as PullRef;
     const key = job.key;
-    const log = logFor(app, job, { repository: repoKey(ref.owner, ref.repo), pull: key });
+    const log = logFor(app, job, { repository: repoKey(ref.owner, ref.repo) });
     const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
     if ((await queue.state.get(`refresh:${key}`)) || !(await newestTarget(queue, key))) {
       let pull: PullLike & { updated_at: string };

@@ -22,6 +22,21 @@ export interface CreateQueueOptions {
   readonly clock?: Clock;
 }
 
+function positiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+/** REDIS_URL (Redis mode), FREIGABE_QUEUE_CONCURRENCY, FREIGABE_QUEUE_LOCK_SECONDS (README "Several replicas"). */
+export function queueOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<CreateQueueOptions, 'log'> {
+  const concurrency = positiveInteger(env, 'FREIGABE_QUEUE_CONCURRENCY');
+  const lockSeconds = positiveInteger(env, 'FREIGABE_QUEUE_LOCK_SECONDS');
+  return { ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}), ...(concurrency ? { concurrency } : {}), ...(lockSeconds ? { lockSeconds } : {}) };
+}
+
 export function createQueue(options: CreateQueueOptions): DomainQueue {
   const shared = { log: options.log, ...(options.observer ? { observer: options.observer } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.clock ? { clock: options.clock } : {}) };
   if (options.redisUrl) {
