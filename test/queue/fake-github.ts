@@ -358,6 +358,7 @@ export class FakeGitHub {
         this.refs.set(branch, String(b.sha));
         return { status: 201, body: this.refJson(branch, String(b.sha)) };
       }
+      case 'repos/compare-commits':
       case 'repos/compare-commits-with-basehead': {
         const [base, head] = parts[5].split('...');
         if (!this.commits.has(base) || !this.commits.has(head)) return notFound;
