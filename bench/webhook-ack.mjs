@@ -40,7 +40,7 @@ const { FakeGitHub } = await load('fake-github');
 const { merge, openPull, pullRequestDelivery, pushDelivery, seedEstate, at } = await load('scenario');
 
 const BURST = 100;
-const PARALLEL = 10;
+const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
@@ -56,26 +56,34 @@ async function run(mode) {
     const numbers = Array.from({ length: 20 }, (_, i) => i + 1);
     const heads = new Map(numbers.map((n) => [n, openPull(fake, main, n, BURST / numbers.length)]));
     const deliveries = numbers.flatMap((n) => heads.get(n).map((sha, i) => pullRequestDelivery(fake, i === 0 ? 'opened' : 'synchronize', n, sha, at(i + 1))));
+    const burst = async (list) => {
+      const times = [];
+      const statuses = new Set();
+      let next = 0;
+      await Promise.all(Array.from({ length: PARALLEL }, async () => {
+        while (next < list.length) {
+          const i = next++;
+          const { status, ms } = await deliver(replicas[i % replicas.length].port, list[i]);
+          statuses.add(status);
+          times.push(ms);
+        }
+      }));
+      times.sort((a, b) => a - b);
+      return `p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${[...statuses].join(',')}`;
+    };
+
+    // for comparison: ten deliveries while nothing else runs (then wait until they are evaluated)
+    const idle = await burst(numbers.slice(0, 10).flatMap((n) => [pullRequestDelivery(fake, 'opened', n, heads.get(n)[0], at(0))]));
+    await until('the idle burst processed', () => fake.checkRuns.length >= 20, 120_000);
 
     // the first publication of the estate (every rendered branch is new): wait until it is writing
     const merged = merge(fake, main, 2);
     await deliver(replicas[0].port, pushDelivery(main, merged.sha));
     await until('the publication to start', () => fake.requests.some((r) => r.operationId === 'git/get-ref'), 60_000);
 
-    const times = [];
-    let next = 0;
-    const statuses = new Set();
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      while (next < deliveries.length) {
-        const i = next++;
-        const { status, ms } = await deliver(replicas[i % replicas.length].port, deliveries[i]);
-        statuses.add(status);
-        times.push(ms);
-      }
-    }));
+    const during = await burst(deliveries);
     const publishing = !fake.requests.some((r) => r.operationId === 'repos/create-deployment-status');
-    times.sort((a, b) => a - b);
-    const line = `${mode.padEnd(10)} ${replicaCount} replica(s)  ${BURST} deliveries, ${PARALLEL} at a time: p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${[...statuses].join(',')}${publishing ? '  (publication still running at the end of the burst)' : ''}`;
+    const line = `${mode.padEnd(10)} ${replicaCount} replica(s), ${PARALLEL} deliveries at a time\n  10 deliveries, nothing else to do:            ${idle}\n  ${BURST} deliveries during a publication:        ${during}${publishing ? '  (publication still running at the end)' : ''}`;
     console.log(line);
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
