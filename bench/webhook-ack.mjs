@@ -4,7 +4,8 @@
  * pull-request deliveries sent while a first publication runs — in-process (one replica, no
  * REDIS_URL) and with Redis (two replicas, a local redis-server). The app is the real entry
  * (dist/src/start.js) against the GitHub-shaped fake of the replica tests, all on loopback.
- * Run after `npm run build`: `node bench/webhook-ack.mjs` (needs redis-server on PATH).
+ * Run after `npm run build`: `node bench/webhook-ack.mjs` (needs redis-server on PATH);
+ * BENCH_PARALLEL=1 sends one delivery at a time (default 10 at a time).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ async function run(mode) {
       return `p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${[...statuses].join(',')}`;
     };
 
-    // for comparison: ten deliveries while nothing else runs (then wait until they are evaluated)
+    // for comparison: the first ten deliveries after start (cold: first connections, first compilation), then wait until they are evaluated
     const idle = await burst(numbers.slice(0, 10).flatMap((n) => [pullRequestDelivery(fake, 'opened', n, heads.get(n)[0], at(0))]));
     await until('the idle burst processed', () => fake.checkRuns.length >= 20, 120_000);
 
@@ -83,7 +84,7 @@ async function run(mode) {
 
     const during = await burst(deliveries);
     const publishing = !fake.requests.some((r) => r.operationId === 'repos/create-deployment-status');
-    const line = `${mode.padEnd(10)} ${replicaCount} replica(s), ${PARALLEL} deliveries at a time\n  10 deliveries, nothing else to do:            ${idle}\n  ${BURST} deliveries during a publication:        ${during}${publishing ? '  (publication still running at the end)' : ''}`;
+    const line = `${mode.padEnd(10)} ${replicaCount} replica(s), ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):   ${idle}\n  ${BURST} deliveries during a publication:  ${during}${publishing ? '  (publication still running at the end)' : ''}`;
     console.log(line);
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
