@@ -8,6 +8,7 @@ import { freigabeApp } from './github/app.js';
 import { optionsFromEnv } from './github/options.js';
 import { startClusterStatus } from './github/deployment-status-app.js';
 import { createOperations, operationsApp } from './ops/operations.js';
+import { createQueue, queueOptionsFromEnv, type DomainQueue } from './github/queue/index.js';
 
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
@@ -15,12 +16,26 @@ export type { FreigabeAppOptions } from './github/app.js';
 /** The process's metrics, readiness probes and shutdown hooks (src/ops); src/start.ts runs the shutdown. */
 export const operations = createOperations();
 
+let queue: DomainQueue | undefined;
+
+/** The running app's job queue (in-process, or BullMQ with REDIS_URL): stats, close, ping. */
+export function appQueue(): DomainQueue | undefined {
+  return queue;
+}
+
 const app: ApplicationFunction = (probot, options) => {
   // Only with FREIGABE_CLUSTERS: Argo CD/Flux status → GitHub deployment statuses (src/kubernetes);
   // first, so a broken cluster file stops the start before anything else runs.
   const clusters = startClusterStatus(probot, process.env);
   if (clusters) operations.shutdown.onClose('cluster status', () => clusters.stop());
   operationsApp({ operations, env: process.env })(probot, options); // /healthz /readyz /metrics
-  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
+  if (!queue) {
+    const q = createQueue({ ...queueOptionsFromEnv(process.env), log: probot.log, observer: operations.metrics });
+    operations.metrics.setQueueStats(() => q.stats());
+    if (q.ping) operations.readiness.add({ name: 'queue', check: () => q.ping!() });
+    operations.shutdown.onClose('queue', () => q.close());
+    queue = q;
+  }
+  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false', queue })(probot);
 };
 export default app;

@@ -45,3 +45,45 @@ describe('src/core stays pure', () => {
     expect(importsOf("const x = await import('../github/app.js');")[0]).toMatch(/^\.\.\/(github|cli|web|kubernetes)\b/);
   });
 });
+
+/** A cycle of relative imports among `files` (type imports count: they tie the modules' designs together), or undefined. */
+function importCycle(files: readonly string[]): string[] | undefined {
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    edges.set(file, importsOf(text).filter((s) => s.startsWith('.')).map((s) => join(file, '..', s).replace(/\.js$/, '.ts')).filter((t) => files.includes(t)));
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): string[] | undefined => {
+    if (state.get(file) === 'done') return undefined;
+    if (state.get(file) === 'open') return [...stack.slice(stack.indexOf(file)), file];
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(file, 'done');
+    return undefined;
+  };
+  for (const file of files) {
+    const cycle = visit(file);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+describe('src/github reads as intake → queue → workers', () => {
+  test('no module of the GitHub app imports itself through others', () => {
+    expect(importCycle(tsFiles('src/github'))).toBeUndefined();
+  });
+  test('the queue knows no domain: src/github/queue/ imports nothing of the app but loggable.ts', () => {
+    for (const file of tsFiles('src/github/queue')) {
+      for (const spec of importsOf(readFileSync(join(root, file), 'utf8'))) {
+        if (spec.startsWith('..')) expect(spec, `${file} imports ${spec}`).toBe('../loggable.js');
+      }
+    }
+  });
+});

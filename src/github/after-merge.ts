@@ -1,24 +1,23 @@
 /**
- * Event wiring after the merge (PRODUCT.md §4.2–4.4): `push` to the default branch publishes
- * and proposes promotions, `/freigabe promote` does a promotion on demand, and the Reconciler
- * repairs what lost webhooks missed. Like app.ts, this is the outermost layer and the one place
- * that catches and logs.
+ * The part after the merge (PRODUCT.md §4.2–4.4): `push` to the default branch publishes and
+ * proposes promotions, `/freigabe promote` does a promotion on demand, and the Reconciler
+ * repairs what lost webhooks missed. Intake (intake.ts) queues, the workers (workers.ts) run.
  *
- * Publication and reconciliation of one repository run one after another (a queue per
- * repository), so a push and a reconciliation pass do not race each other in this process;
- * across processes the ref update without force and its retry keep them apart.
+ * Publication, promotion and reconciliation of one repository hold the same lock of the
+ * queue, so a push and a reconciliation pass never race each other — in this process or
+ * across replicas; the ref update without force stays the last line of defence.
  */
-import type { Logger, Probot } from 'probot';
-import { parseCommand } from './commands.js';
+import type { Probot } from 'probot';
 import type { GitHubClient } from './github-client.js';
-import { loggable } from './loggable.js';
-import { handlePromoteCommand } from './promotion-pr.js';
-import { handlePush, type PublicationDeps } from './publish.js';
-import { PullRequestQueue } from './pull-request-queue.js';
+import { afterMergeIntake, requestEvaluation } from './intake.js';
+import type { PublicationDeps } from './publish.js';
 import type { PullRequestTarget } from './pull-request.js';
+import { createQueue, type DomainQueue } from './queue/index.js';
+import { PRIORITY } from './queue/types.js';
 import { Reconciler } from './reconcile.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
+import { registerPublicationWorkers } from './workers.js';
 
 /** Webhook events this part subscribes to (in addition to app.ts's). */
 export const AFTER_MERGE_EVENTS = ['push', 'issue_comment'] as const;
@@ -35,59 +34,30 @@ export const AFTER_MERGE_PERMISSIONS = {
 export interface AfterMergeOptions extends Partial<PublicationDeps> {
   /** Start the reconciliation scheduler on load (default true; tests switch it off). */
   readonly reconcile?: boolean;
-  /** Re-evaluation of an open pull request during reconciliation (app.ts's evaluation). */
-  readonly evaluate?: (octokit: GitHubClient, log: Logger, target: PullRequestTarget) => Promise<void>;
+  /** The job queue shared with app.ts; without it, an in-process queue. */
+  readonly queue?: DomainQueue;
   /** Called with the scheduler once it exists (to stop it, e.g. on shutdown). */
   readonly onReconciler?: (reconciler: Reconciler) => void;
 }
 
 export function afterMergeApp(options: AfterMergeOptions = {}) {
   const deps: PublicationDeps = { cache: options.cache ?? new LruSnapshotCache(), limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS };
-  const queue = new PullRequestQueue();
 
   return (app: Probot): void => {
-    app.on('push', async (context) => {
-      const { repository } = context.payload;
-      await queue.run(repository.full_name, async () => {
-        try {
-          await handlePush({ octokit: context.octokit, log: context.log, payload: context.payload, deps });
-        } catch (error) {
-          // The next reconciliation publishes what this delivery could not.
-          context.log.error({ err: loggable(error), repository: repository.full_name, sha: context.payload.after }, 'freigabe could not publish the push');
-        }
-      });
-    });
-
-    app.on('issue_comment.created', async (context) => {
-      const { issue, comment, repository } = context.payload;
-      if (!issue.pull_request || comment.user?.type === 'Bot') return;
-      const command = parseCommand(comment.body);
-      if (command?.name !== 'promote') return;
-      try {
-        await handlePromoteCommand({
-          octokit: context.octokit,
-          log: context.log,
-          owner: repository.owner.login,
-          repo: repository.name,
-          defaultBranch: repository.default_branch,
-          number: issue.number,
-          commenter: comment.user?.login ?? '',
-          verfahren: command.verfahren,
-          stage: command.stage,
-          deps,
-        });
-      } catch (error) {
-        context.log.error({ err: loggable(error), pull: `${repository.full_name}#${issue.number}` }, 'freigabe could not run /freigabe promote');
-      }
-    });
+    const queue = options.queue ?? createQueue({ log: app.log });
+    afterMergeIntake(app, queue);
+    registerPublicationWorkers({ app, queue, deps });
+    queue.start();
 
     if (options.reconcile !== false) {
       const reconciler = new Reconciler({
         app,
         log: app.log,
         deps,
-        runExclusive: (key, task) => queue.run(key, task),
-        ...(options.evaluate ? { evaluate: (octokit: GitHubClient, target: PullRequestTarget) => options.evaluate!(octokit, app.log, target) } : {}),
+        runExclusive: (key, task) => queue.exclusive(`repo:${key}`, task),
+        // Open pull requests are re-evaluated through the queue, behind pull-request feedback.
+        evaluate: (_octokit: GitHubClient, target: PullRequestTarget, installationId: number) =>
+          requestEvaluation(queue, { installationId }, { owner: target.owner, repo: target.repo, number: target.number, defaultBranch: target.defaultBranch }, PRIORITY.reconciliation),
       });
       reconciler.start();
       options.onReconciler?.(reconciler);

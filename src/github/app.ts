@@ -1,20 +1,19 @@
 /**
- * Event wiring only: which webhook leads to the evaluation of which pull request. Every
- * handler is the outermost layer and the one place that catches: an internal error is
- * logged and both checks are marked failed with a neutral text, so branch protection
- * holds and nobody reads a stack trace in a pull request.
+ * The app: intake (src/github/intake.ts) turns webhooks into queued jobs and answers at once;
+ * workers (src/github/workers.ts) run them from the queue (src/github/queue/) — in this
+ * process, or in any replica when REDIS_URL is set. The evaluation's error handling lives in
+ * the worker: an internal error is logged and both checks are marked failed with a neutral
+ * text, so branch protection holds and nobody reads a stack trace in a pull request; a
+ * transient GitHub failure is retried instead.
  */
-import type { Context, Logger, Probot } from 'probot';
+import type { Probot } from 'probot';
 import { afterMergeApp } from './after-merge.js';
-import { parseCommand } from './commands.js';
-import { evaluatePullRequest, publish, type EvaluationDeps } from './evaluate.js';
-import type { GitHubClient } from './github-client.js';
-import { internalErrorPublication } from './pull-request-feedback.js';
-import { fetchPullRequest, targetOf, type PullLike, type PullRequestTarget, type RepositoryLike } from './pull-request.js';
-import { loggable } from './loggable.js';
-import { PullRequestQueue } from './pull-request-queue.js';
+import type { EvaluationDeps } from './evaluate.js';
+import { pullRequestIntake } from './intake.js';
+import { createQueue, type DomainQueue } from './queue/index.js';
+import type { QueueObserver } from './queue/types.js';
+import { registerEvaluationWorkers } from './workers.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
-import { hasWriteAccess, refuseCommand } from './command-permission.js';
 import { ParseCaches } from './parse-caches.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 import { countEvaluation } from '../ops/metrics.js';
@@ -37,6 +36,10 @@ export const PERMISSIONS = {
 export interface FreigabeAppOptions extends Partial<EvaluationDeps> {
   /** Start the reconciliation scheduler (src/github/reconcile.ts); src/index.ts switches it on. */
   readonly reconcile?: boolean;
+  /** The job queue; without it, an in-process queue (src/github/queue/index.ts createQueue). */
+  readonly queue?: DomainQueue;
+  /** Told about every job's outcome (metrics); only used when the app creates its queue. */
+  readonly observer?: QueueObserver;
 }
 
 export function freigabeApp(options: FreigabeAppOptions = {}) {
@@ -46,85 +49,13 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
     now: options.now ?? (() => new Date()),
     parseCaches: options.parseCaches ?? new ParseCaches(),
   };
-  const queue = new PullRequestQueue();
 
-  return (probot: Probot): void => {
-    const app = withEventLog(probot); // context.log names delivery, event and repository
-    const evaluate = (context: { octokit: GitHubClient; log: Logger }, target: PullRequestTarget): Promise<void> =>
-      queue.run(`${target.owner}/${target.repo}#${target.number}`, () => evaluateSafely(context.octokit, context.log, target, deps));
-
-    app.on(
-      ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.ready_for_review'],
-      async (context) => evaluate(context, targetOf(context.payload.repository, context.payload.pull_request as PullLike)),
-    );
-
-    app.on('pull_request.edited', async (context) => {
-      // Only a new base changes what the pull request does; title and body edits do not.
-      if (!context.payload.changes.base) return;
-      await evaluate(context, targetOf(context.payload.repository, context.payload.pull_request as PullLike));
-    });
-
-    app.on(['pull_request_review.submitted', 'pull_request_review.edited', 'pull_request_review.dismissed'], async (context) => {
-      const pull = context.payload.pull_request as unknown as PullLike;
-      if (pull.state !== 'open') return;
-      await evaluate(context, targetOf(context.payload.repository, pull));
-    });
-
-    app.on('check_suite.rerequested', async (context) => {
-      const suite = context.payload.check_suite;
-      await evaluateNumbers(context, context.payload.repository, suite.pull_requests.filter((p) => p.head.sha === suite.head_sha).map((p) => p.number), evaluate);
-    });
-
-    app.on('check_run.rerequested', async (context) => {
-      const run = context.payload.check_run;
-      if (!run.name.startsWith('freigabe/')) return;
-      await evaluateNumbers(context, context.payload.repository, run.pull_requests.filter((p) => p.head.sha === run.head_sha).map((p) => p.number), evaluate);
-    });
-
-    app.on('issue_comment.created', async (context) => {
-      const { issue, comment } = context.payload;
-      if (!issue.pull_request || comment.user?.type === 'Bot') return;
-      if (parseCommand(comment.body)?.name !== 'recheck') return;
-      const { repository } = context.payload;
-      const who = { octokit: context.octokit, owner: repository.owner.login, repo: repository.name, username: comment.user?.login ?? '' };
-      if (!(await hasWriteAccess(who)).allowed) {
-        await refuseCommand({ ...who, defaultBranch: repository.default_branch, number: issue.number, command: '/freigabe recheck' });
-        return;
-      }
-      await evaluateNumbers(context, repository, [issue.number], evaluate);
-    });
-
+  return (app: Probot): void => {
+    const queue = options.queue ?? createQueue({ log: app.log, ...(options.observer ? { observer: options.observer } : {}) });
+    pullRequestIntake(withEventLog(app), queue); // handler logs name delivery, event and repository
+    registerEvaluationWorkers({ app, queue, deps });
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
-    afterMergeApp({ cache: deps.cache, limits: deps.limits, reconcile: options.reconcile ?? false, evaluate: (octokit, log, target) => evaluate({ octokit, log }, target) })(app);
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, reconcile: options.reconcile ?? false, queue })(app);
+    queue.start();
   };
-}
-
-type Evaluate = (context: { octokit: GitHubClient; log: Logger }, target: PullRequestTarget) => Promise<void>;
-
-async function evaluateNumbers(context: Pick<Context, 'octokit' | 'log'>, repository: RepositoryLike, numbers: readonly number[], evaluate: Evaluate): Promise<void> {
-  for (const number of [...new Set(numbers)]) {
-    let target: PullRequestTarget;
-    try {
-      target = await fetchPullRequest({ octokit: context.octokit, owner: repository.owner.login, repo: repository.name, number, repository });
-    } catch (error) {
-      // Without the pull request there is no head commit to put a failed check on.
-      context.log.error({ err: loggable(error), pull: number }, 'freigabe could not read the pull request');
-      continue;
-    }
-    if (target.state !== 'open') continue;
-    await evaluate(context, target);
-  }
-}
-
-async function evaluateSafely(octokit: GitHubClient, log: Logger, target: PullRequestTarget, deps: EvaluationDeps): Promise<void> {
-  try {
-    await countEvaluation(evaluatePullRequest({ octokit, log, target, deps }));
-  } catch (error) {
-    log.error({ err: loggable(error), pull: `${target.owner}/${target.repo}#${target.number}`, sha: target.headSha }, 'freigabe internal error');
-    try {
-      await publish({ octokit, log, target, publication: internalErrorPublication() });
-    } catch (publishError) {
-      log.error({ err: loggable(publishError) }, 'freigabe could not mark the checks as failed');
-    }
-  }
 }

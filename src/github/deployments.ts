@@ -14,7 +14,7 @@
 import { findStage, stageNames, type Estate } from '../core/model.js';
 import { digestOf } from '../core/promotion-proposal.js';
 import type { GitHubClient } from './github-client.js';
-import type { AuditInfo, Logger, StagePublication } from './publish.js';
+import type { AuditInfo, Logger, StagePublication } from './publication-model.js';
 
 export interface DeploymentRecord {
   readonly stage: string;

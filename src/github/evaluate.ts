@@ -52,6 +52,8 @@ export interface EvaluateParams {
   readonly log: Logger;
   readonly target: PullRequestTarget;
   readonly deps: EvaluationDeps;
+  /** Asked right before publishing: false when a newer head has arrived meanwhile (its own job posts). */
+  readonly stillCurrent?: () => Promise<boolean>;
 }
 
 export type Outcome = 'planned' | 'no-estate-change' | 'settings-broken' | 'archive-too-large';
@@ -60,10 +62,13 @@ export interface Evaluation {
   readonly outcome: Outcome;
   readonly publication: PullRequestFeedback;
   readonly plan?: Plan;
+  /** Not published: a newer head of the pull request arrived during the evaluation. */
+  readonly superseded?: boolean;
 }
 
 export async function evaluatePullRequest(params: EvaluateParams): Promise<Evaluation> {
   const evaluation = await build(params);
+  if (params.stillCurrent && !(await params.stillCurrent())) return { ...evaluation, superseded: true };
   await publish({ ...params, publication: evaluation.publication });
   params.log.info(
     { pull: `${params.target.owner}/${params.target.repo}#${params.target.number}`, sha: params.target.headSha, outcome: evaluation.outcome },

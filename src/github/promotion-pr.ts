@@ -19,7 +19,7 @@ import { findStage, stageNames, type Estate } from '../core/model.js';
 import { previousStage, proposePromotion, type ProposalResult } from '../core/promotion-proposal.js';
 import { parseTrailers, TRAILER } from '../core/publication.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
-import type { Logger } from './publish.js';
+import type { Logger } from './publication-model.js';
 import { hasWriteAccess, refuseCommand } from './command-permission.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';

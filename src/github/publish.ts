@@ -49,46 +49,13 @@ import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
 import { countPublication } from '../ops/metrics.js';
 import { withWritePriority } from './write-budget.js';
+import type { AuditInfo, Logger, StagePublication, StageStatus, StageTarget } from './publication-model.js';
 
 export const MAX_ATTEMPTS = 3;
 
-export interface Logger {
-  info(obj: unknown, msg?: string): void;
-  warn(obj: unknown, msg?: string): void;
-  error(obj: unknown, msg?: string): void;
-  debug?(obj: unknown, msg?: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
-
-/** What the trailers say about the source commit (from fetchAuditInfo). */
-export interface AuditInfo {
-  readonly pullRequest?: { readonly repository: string; readonly number: number; readonly title?: string; readonly url?: string; readonly author?: string };
-  readonly approvedBy: readonly Approver[];
-  readonly notfall: boolean;
-}
-
-/** Where one stage goes. */
-export interface StageTarget extends RepoRef {
-  readonly branch: string;
-  /** '' on a rendered branch, '<stage>/' in a deploy repository. */
-  readonly prefix: string;
-}
-
-export type StageStatus = 'created' | 'updated' | 'unchanged' | 'already-published' | 'stale' | 'empty';
-
-export interface StagePublication {
-  readonly stage: string;
-  readonly target: StageTarget;
-  readonly status: StageStatus;
-  /** The new rendered commit (created/updated). */
-  readonly commit?: string;
-  /** Fachverfahren directories changed by the commit. */
-  readonly verfahren: readonly string[];
-  readonly attempts: number;
-  /** The source commit the branch head named for this stage before this publication (its trailer). */
-  readonly previousSource?: string;
-}
+// What a publication is made of lives in publication-model.ts (deployments.ts and
+// promotion-pr.ts need it too, and import nothing from here).
+export { silentLogger, type AuditInfo, type Logger, type StagePublication, type StageStatus, type StageTarget } from './publication-model.js';
 
 function status(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;

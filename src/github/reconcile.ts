@@ -98,7 +98,7 @@ export interface ReconcilerOptions {
   readonly app: AppAuth;
   readonly log: Logger;
   readonly deps: PublicationDeps;
-  readonly evaluate?: (octokit: GitHubClient, target: PullRequestTarget) => Promise<void>;
+  readonly evaluate?: (octokit: GitHubClient, target: PullRequestTarget, installationId: number) => Promise<void>;
   readonly now?: () => number;
   /** Runs one repository's reconciliation exclusive of its push handling ('owner/repo' key). */
   readonly runExclusive?: (key: string, task: () => Promise<void>) => Promise<void>;
@@ -162,7 +162,7 @@ export class Reconciler {
                 owner: r.owner.login,
                 repo: r.name,
                 deps: this.#options.deps,
-                ...(this.#options.evaluate ? { evaluate: (target: PullRequestTarget) => this.#options.evaluate!(octokit, target) } : {}),
+                ...(this.#options.evaluate ? { evaluate: (target: PullRequestTarget) => this.#options.evaluate!(octokit, target, installation.id) } : {}),
               });
               this.#lastRun.set(key, { at: now(), intervalMinutes: result.intervalMinutes });
             };

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { freigabeApp, type FreigabeAppOptions } from '../../src/github/app.js';
 import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { createQueue, type DomainQueue } from '../../src/github/queue/index.js';
 import { GitHubMock, type RequestRecord } from './openapi-mock.js';
 import { tarball } from './tarball-builder.js';
 
@@ -70,7 +71,9 @@ export async function createTestApp(options: FreigabeAppOptions = {}, harness: {
     Octokit: harness.Octokit ?? TestOctokit,
   });
   const cache = new LruSnapshotCache();
-  await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), ...options }));
+  const queue = options.queue ?? createQueue({ log });
+  await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), ...options, queue }));
+  awaitJobs(probot, queue);
   const mock = new GitHubMock();
   // The installation token: asked for once, then cached by Probot for its lifetime.
   if (harness.token !== false) mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
@@ -78,6 +81,18 @@ export async function createTestApp(options: FreigabeAppOptions = {}, harness: {
     body: { token: TOKEN, expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write' }, repository_selection: 'all' },
   });
   return { probot, mock, pr: new SimulatedPullRequest(mock), logs, cache };
+}
+
+/**
+ * The app answers a delivery once its jobs are queued; tests check what the jobs did, so
+ * `receive` here also waits until the in-process queue has run everything.
+ */
+export function awaitJobs(probot: Probot, queue: DomainQueue): void {
+  const receive = probot.receive.bind(probot);
+  probot.receive = async (event) => {
+    await receive(event);
+    await queue.idle();
+  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import { snapshotOf } from '../../src/core/snapshot.js';
 import { EVENTS, PERMISSIONS } from '../../src/github/app.js';
 import { parseCommand } from '../../src/github/commands.js';
 import { loggable } from '../../src/github/loggable.js';
-import { PullRequestQueue } from '../../src/github/pull-request-queue.js';
 import { reviewRequest } from '../../src/github/reviewers.js';
 import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
 import { teamKey } from '../../src/github/teams.js';
@@ -93,16 +92,6 @@ describe('small helpers', () => {
     const out = loggable(error);
     expect(JSON.stringify(out)).not.toContain('ghs_abc123');
     expect(out).toMatchObject({ status: 401, name: 'Error' });
-  });
-  test('one pull request at a time, others in parallel', async () => {
-    const queue = new PullRequestQueue();
-    const order: string[] = [];
-    const slow = (label: string, ms: number) => () => new Promise<void>((r) => setTimeout(() => { order.push(label); r(); }, ms));
-    await Promise.all([queue.run('a', slow('a1', 30)), queue.run('a', slow('a2', 1)), queue.run('b', slow('b1', 5))]);
-    expect(order).toEqual(['b1', 'a1', 'a2']);
-    await expect(queue.run('a', async () => { throw new Error('x'); })).rejects.toThrow('x');
-    await queue.run('a', slow('a3', 1));
-    expect(order.at(-1)).toBe('a3');
   });
 });
 

@@ -16,7 +16,8 @@ import { renderEstate } from '../../src/core/render.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { PROMOTE_BRANCH } from './fixture.js';
 import { stageNames } from '../../src/core/model.js';
-import { throwawayPrivateKey } from '../github/app-harness.js';
+import { awaitJobs, throwawayPrivateKey } from '../github/app-harness.js';
+import { createQueue } from '../../src/github/queue/index.js';
 import { GitHubMock } from '../github/openapi-mock.js';
 import { tarball } from '../github/tarball-builder.js';
 import { GitServer } from './git-server.js';
@@ -50,7 +51,9 @@ export async function createPublishApp(): Promise<PublishTestApp> {
     // which would space every write by a second.
     Octokit: ProbotOctokit.defaults((o: Record<string, any>) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
   });
-  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false }));
+  const queue = createQueue({ log });
+  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false, queue }));
+  awaitJobs(probot, queue);
   const mock = new GitHubMock();
   mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
     status: 201,
