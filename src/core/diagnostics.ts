@@ -42,6 +42,8 @@ export const FINDING_CODES = {
   'name-too-long': 'error',
   'quantity-out-of-range': 'error',
   'vertretung-expired': 'warning',
+  'vertretung-window-invalid': 'error',
+  'unknown-role': 'error',
   // Kontingent and cost
   'kontingent-exceeded': 'error',
   'stage-ceiling-exceeded': 'error',
@@ -56,6 +58,10 @@ export const FINDING_CODES = {
   // stage order
   'stage-order': 'error',
   'emergency-change': 'warning',
+  // Änderungsstopp
+  'aenderungsstopp': 'error',
+  'aenderungsstopp-notfall': 'warning',
+  'aenderungsstopp-invalid': 'error',
   // rendering
   'template-error': 'error',
   'template-unknown': 'error',

@@ -10,6 +10,14 @@ type Text = (p: DiagnosticParams) => string;
 
 const s = (p: DiagnosticParams, k: string): string => String(p[k] ?? '');
 
+/** A Berlin wall time "2027-01-04T00:00" as "04.01.2027, 00:00 Uhr" (German) or "2027-01-04 00:00 (Europe/Berlin)". */
+export function berlinTimeText(wall: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})$/.exec(wall);
+  if (!m) return wall;
+  return locale === 'de' ? `${m[3]}.${m[2]}.${m[1]}, ${m[4]} Uhr` : `${m[1]}-${m[2]}-${m[3]} ${m[4]} (Europe/Berlin)`;
+}
+const berlin = (p: DiagnosticParams, k: string, locale: Locale): string => berlinTimeText(s(p, k), locale);
+
 export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'yaml-syntax': {
     de: (p) => `YAML-Syntaxfehler: ${s(p, 'reason')}`,
@@ -131,6 +139,14 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,
     en: (p) => `Vertretung of ${s(p, 'login')} expired on ${s(p, 'until')} and no longer counts as approval.`,
   },
+  'vertretung-window-invalid': {
+    de: (p) => `Vertretung von ${s(p, 'login')}: „from“ (${s(p, 'from')}) liegt nach „until“ (${s(p, 'until')}); diese Vertretung zählt nie.`,
+    en: (p) => `Vertretung of ${s(p, 'login')}: "from" (${s(p, 'from')}) lies after "until" (${s(p, 'until')}); this Vertretung never counts.`,
+  },
+  'unknown-role': {
+    de: (p) => `Stage ${s(p, 'stage')} verlangt die Rolle „${s(p, 'role')}“, die platform.yaml unter spec.roles nicht definiert (eingebaut: systempfleger, plattform).`,
+    en: (p) => `Stage ${s(p, 'stage')} requires the role "${s(p, 'role')}", which platform.yaml does not define under spec.roles (built in: systempfleger, plattform).`,
+  },
   'kontingent-exceeded': {
     de: (p) => `Kontingent von ${s(p, 'tenant')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
     en: (p) => `Kontingent of ${s(p, 'tenant')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,
@@ -174,6 +190,18 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'emergency-change': {
     de: (p) => `Notfalländerung: ${s(p, 'verfahren')}/${s(p, 'component')} kommt nach ${s(p, 'stage')}, ohne ${s(p, 'previous')} durchlaufen zu haben; Freigabe durch Verfahrensverantwortliche und Plattform nötig.`,
     en: (p) => `Notfalländerung (emergency change): ${s(p, 'verfahren')}/${s(p, 'component')} enters ${s(p, 'stage')} without having passed ${s(p, 'previous')}; needs the Verfahrensverantwortliche and a platform approver.`,
+  },
+  'aenderungsstopp': {
+    de: (p) => `Änderungsstopp in ${s(p, 'stage')} (${s(p, 'reason')}) bis ${berlin(p, 'end', 'de')}: die Änderung an ${s(p, 'verfahren')} ist nur als Notfalländerung möglich (Label „notfall“; Freigabe durch Verfahrensverantwortliche und Plattform).`,
+    en: (p) => `Änderungsstopp (change freeze) in ${s(p, 'stage')} (${s(p, 'reason')}) until ${berlin(p, 'end', 'en')}: the change to ${s(p, 'verfahren')} is only possible as a Notfalländerung (label "notfall"; approval by the Verfahrensverantwortliche and a platform approver).`,
+  },
+  'aenderungsstopp-notfall': {
+    de: (p) => `Notfalländerung im Änderungsstopp von ${s(p, 'stage')} (${s(p, 'reason')}, bis ${berlin(p, 'end', 'de')}): ${s(p, 'verfahren')} braucht die Freigabe der Verfahrensverantwortlichen und der Plattform.`,
+    en: (p) => `Notfalländerung (emergency change) during the Änderungsstopp of ${s(p, 'stage')} (${s(p, 'reason')}, until ${berlin(p, 'end', 'en')}): ${s(p, 'verfahren')} needs the Verfahrensverantwortliche and a platform approver.`,
+  },
+  'aenderungsstopp-invalid': {
+    de: (p) => `Änderungsstopp in ${s(p, 'stage')}: ${s(p, 'start')} bis ${s(p, 'end')} ist kein gültiger Zeitraum (Ende nach Beginn, existierende Zeitpunkte, Europe/Berlin).`,
+    en: (p) => `Änderungsstopp in ${s(p, 'stage')}: ${s(p, 'start')} to ${s(p, 'end')} is not a valid window (end after start, existing times, Europe/Berlin).`,
   },
   'template-error': {
     de: (p) => `Template ${s(p, 'template')} konnte nicht angewendet werden: ${s(p, 'reason')}`,
