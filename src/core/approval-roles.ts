@@ -16,8 +16,6 @@ import { cmp, diagnostic, type Diagnostic } from './diagnostics.js';
 import type { Estate } from './model.js';
 import type { ApproverInfo } from '../i18n/approval.js';
 
-export const BUILTIN_ROLES = ['systempfleger', 'plattform'] as const;
-
 const SCHUTZ_RANK: Record<string, number> = { normal: 0, hoch: 1, 'sehr-hoch': 2 };
 
 /** A role a change to a stage needs. */
@@ -78,7 +76,10 @@ function unique(list: readonly string[]): ApproverInfo[] {
   return out;
 }
 
-/** Stages that name a role the platform does not define. */
+/**
+ * Stages that name a role the platform does not define (error), and Fachverfahren booked in
+ * such a stage for whom nobody holds a role it needs (warning: their changes could not be released).
+ */
 export function checkStageRoles(estate: Estate): Diagnostic[] {
   const platform = estate.platform;
   if (!platform) return [];
@@ -86,9 +87,19 @@ export function checkStageRoles(estate: Estate): Diagnostic[] {
   const out: Diagnostic[] = [];
   platform.data.spec.stages.forEach((stage, i) => {
     (stage.roles ?? []).forEach((r, j) => {
-      if ((BUILTIN_ROLES as readonly string[]).includes(r.role) || defined.has(r.role)) return;
-      const path = `/spec/stages/${i}/roles/${j}/role`;
-      out.push(diagnostic('unknown-role', { file: platform.file, line: platform.lines.lineOf(path), path, params: { stage: stage.name, role: r.role } }));
+      if (r.role === 'plattform') return;
+      if (r.role !== 'systempfleger' && !defined.has(r.role)) {
+        const path = `/spec/stages/${i}/roles/${j}/role`;
+        out.push(diagnostic('unknown-role', { file: platform.file, line: platform.lines.lineOf(path), path, params: { stage: stage.name, role: r.role } }));
+        return;
+      }
+      for (const [name, entry] of [...estate.verfahren].sort(([a], [b]) => cmp(a, b))) {
+        const doc = entry.doc;
+        if (!doc || !entry.bookings.has(stage.name)) continue;
+        if (r.schutzbedarf !== undefined && !r.schutzbedarf.includes(doc.data.spec.schutzbedarf)) continue;
+        if ((roleMembers(estate, r.role, name) ?? []).length > 0) continue;
+        out.push(diagnostic('role-without-members', { file: doc.file, line: doc.lines.lineOf('/metadata/name'), params: { verfahren: name, stage: stage.title, role: r.role } }));
+      }
     });
   });
   return out;

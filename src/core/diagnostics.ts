@@ -44,6 +44,7 @@ export const FINDING_CODES = {
   'vertretung-expired': 'warning',
   'vertretung-window-invalid': 'error',
   'unknown-role': 'error',
+  'role-without-members': 'warning',
   // Kontingent and cost
   'kontingent-exceeded': 'error',
   'stage-ceiling-exceeded': 'error',

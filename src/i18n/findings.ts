@@ -147,6 +147,10 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     de: (p) => `Stage ${s(p, 'stage')} verlangt die Rolle „${s(p, 'role')}“, die platform.yaml unter spec.roles nicht definiert (eingebaut: systempfleger, plattform).`,
     en: (p) => `Stage ${s(p, 'stage')} requires the role "${s(p, 'role')}", which platform.yaml does not define under spec.roles (built in: systempfleger, plattform).`,
   },
+  'role-without-members': {
+    de: (p) => `${s(p, 'stage')} verlangt die Rolle ${s(p, 'role')}, aber für ${s(p, 'verfahren')} hat sie niemand (verfahren.yaml, platform.yaml oder Mandant); Änderungen daran könnten nicht freigegeben werden.`,
+    en: (p) => `${s(p, 'stage')} requires the role ${s(p, 'role')}, but nobody holds it for ${s(p, 'verfahren')} (verfahren.yaml, platform.yaml or the tenant); changes there could not be released.`,
+  },
   'kontingent-exceeded': {
     de: (p) => `Kontingent von ${s(p, 'tenant')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
     en: (p) => `Kontingent of ${s(p, 'tenant')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,

@@ -265,6 +265,15 @@ describe('approval roles and segregation of duties', () => {
     expect(released.allowed).toBe(true);
   });
 
+  test('a Fachverfahren booked in a stage whose role nobody holds for it: a warning on its verfahren.yaml', () => {
+    const o = runPolicy({ base: {}, head: ROLES, author: 'j-becker' });
+    // meldewesen lists no Systempfleger; wohngeld does (j-becker). The ISB role has members on the platform.
+    expect(o.plan.findings.filter((d) => d.code === 'role-without-members').map((d) => [d.severity, d.file, d.params.role])).toEqual([['warning', `${M}/verfahren.yaml`, 'systempfleger']]);
+    expect(findingMessage(o.plan.findings.find((d) => d.code === 'role-without-members')!, 'de')).toBe(
+      'Abnahme verlangt die Rolle systempfleger, aber für meldewesen hat sie niemand (verfahren.yaml, platform.yaml oder Mandant); Änderungen daran könnten nicht freigegeben werden.',
+    );
+  });
+
   test('a stage naming a role the platform does not define is a finding', () => {
     const o = runPolicy({ base: {}, head: { [PLATFORM]: replace('      title: Abnahme\n', '      title: Abnahme\n      roles: [{ role: datenschutz }]\n') }, author: 'j-becker' });
     const found = o.plan.findings.filter((d) => d.code === 'unknown-role');
