@@ -3,7 +3,9 @@
  * commit still counts when the estate content it approved is unchanged at the head:
  *
  * - every file the pull request changes (base → head, under the estate root and the templates
- *   directory, and the settings file) has the same bytes at the reviewed commit, and
+ *   directory, and the settings file) has the same bytes at the reviewed commit, and so has
+ *   every other file of the Fachverfahren it changes (dropping part of the approved change of a
+ *   Fachverfahren voids the approval too), and
  * - the rendered manifests of the affected stages (each changed Fachverfahren × stage; every
  *   stage of a Fachverfahren whose verfahren.yaml changed; everything for platform-wide
  *   changes) are the same at the reviewed commit as at the head.
@@ -81,12 +83,15 @@ export function bindApprovals(params: BindingParams): ContentBinding {
   const same = new Set<string>();
   const changed = new Map<string, string[]>();
   if (params.reviewed.size === 0) return { same, changed };
-  const files = changedFiles(base, head);
   const scope = affected(params.changes);
+  const dirs = [...scope.verfahren].map((v) => `${head.settings.root}/verfahren/${v}/`);
+  const inScope = (path: string) => dirs.some((d) => path.startsWith(d));
+  const prChanged = changedFiles(base, head);
   const headManifests = rendered(head, scope);
   const bytesAt = (estate: Estate, path: string) => (path === SETTINGS_FILE ? estate.settingsFile : estate.files.get(path));
   for (const [sha, snapshot] of [...params.reviewed].sort(([a], [b]) => cmp(a, b))) {
     const state = loadEstate({ snapshot, ...(params.parseCache ? { cache: params.parseCache } : {}) }).value;
+    const files = [...new Set([...prChanged, ...[...head.files.keys(), ...state.files.keys()].filter(inScope)])].sort(cmp);
     const differs = files.filter((path) => !sameBytes(bytesAt(state, path), bytesAt(head, path)));
     // The estate moved (another root or templates directory): nothing is comparable.
     if (state.settings.root !== head.settings.root || state.settings.templates !== head.settings.templates) differs.push(SETTINGS_FILE);

@@ -81,7 +81,7 @@ const de = {
   notCountedLabel: 'nicht gezählt',
   notCounted: (n: Parameters<typeof notCountedText>[0]): string => notCountedText(n, 'de'),
   nobody: '—',
-  emergency: 'Notfalländerung: die Stage-Reihenfolge wird übersprungen; Freigabe durch Verfahrensverantwortliche und Plattform nötig.',
+  emergency: 'Notfalländerung: die Stage-Reihenfolge wird übersprungen oder ein Änderungsstopp durchbrochen; Freigabe durch Verfahrensverantwortliche und Plattform nötig.',
   manifestSummary: (files: number, added: number, removed: number, modified: number): string =>
     `${plural(files, 'Datei', 'Dateien')} (${added} neu, ${removed} entfernt, ${modified} geändert)`,
   noManifestChanges: 'Keine Änderungen an gerenderten Manifesten.',
@@ -207,7 +207,7 @@ const en: UiText = {
   notCountedLabel: 'not counted',
   notCounted: (n) => notCountedText(n, 'en'),
   nobody: '—',
-  emergency: 'Notfalländerung (emergency change): the stage order is skipped; needs the Verfahrensverantwortliche and a platform approver.',
+  emergency: 'Notfalländerung (emergency change): the stage order is skipped or an Änderungsstopp is broken; needs the Verfahrensverantwortliche and a platform approver.',
   manifestSummary: (files, added, removed, modified) =>
     `${plural(files, 'file', 'files')} (${added} added, ${removed} removed, ${modified} modified)`,
   noManifestChanges: 'No changes to rendered manifests.',

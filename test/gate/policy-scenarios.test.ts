@@ -321,6 +321,13 @@ describe('approvals bound to the approved content', () => {
     expect(n.changed).not.toContain(`${W}/produktion.yaml`);
   });
 
+  test('dropping part of the approved change of the Fachverfahren voids it too', () => {
+    const reviewedFiles = applyEdits(baseFiles(), { ...PROMOTE_PRODUKTION, [`${W}/schulung.yaml`]: replace('replicas: 1', 'replicas: 2') });
+    const o = runPolicy({ base: {}, head: PROMOTE_PRODUKTION, author: 'j-becker', reviews: reviews().approve('m-schulz', OLDER_SHA), reviewed: { [OLDER_SHA]: reviewedFiles } });
+    expect(o.allowed).toBe(false);
+    expect(o.req('wohngeld', 'produktion').notCounted).toEqual([{ login: 'm-schulz', why: 'content-changed', commit: OLDER_SHA, changed: [`${W}/schulung.yaml`] }]);
+  });
+
   test('the four-eyes rules still apply to every commit: an approver who committed the rebase does not count', () => {
     const reviewedFiles = applyEdits(baseFiles(), PROMOTE_PRODUKTION);
     const o = runPolicy({
