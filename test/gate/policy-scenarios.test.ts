@@ -85,6 +85,10 @@ describe('Änderungsstopp', () => {
     expect(only.req('wohngeld', 'produktion', 'platform').reason).toBe(
       'Notfalländerung im Änderungsstopp: Produktion von wohngeld (Jahreswechsel, bis 04.01.2027, 08:00 Uhr) — Plattform-Freigabe durch @itdz/plattform',
     );
+    const en = runPolicy({ base: JAHRESWECHSEL, head: PROMOTE_PRODUKTION, labels: ['notfall'], author: 'j-becker', now: '2026-12-28T10:00:00+01:00', locale: 'en' });
+    expect(en.req('wohngeld', 'produktion', 'platform').reason).toBe(
+      'Notfalländerung during the Änderungsstopp: Produktion of wohngeld (Jahreswechsel, until 2027-01-04 08:00 (Europe/Berlin)) — platform approval by @itdz/plattform',
+    );
     const both = runPolicy({ base: JAHRESWECHSEL, head: PROMOTE_PRODUKTION, labels: ['notfall'], author: 'j-becker', now: '2026-12-28T10:00:00+01:00', reviews: reviews().approve('m-schulz').approve('p-kraus') });
     expect(both.allowed).toBe(true);
   });
