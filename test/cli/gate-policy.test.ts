@@ -75,11 +75,12 @@ describe('gate: an approval bound to its content, the reviewed commit read from 
   const gate = (baseRef: string) =>
     freigabe(['gate', '--repo', repo, '--base-ref', baseRef, '--head-ref', 'HEAD', '--author', 'entwickler', '--head-sha', head(repo), '--reviews', review(reviewed), '--today', '2026-06-01']);
 
-  test('rebase onto an unrelated change: the approval keeps counting', () => {
+  test('rebase onto an unrelated change (the tenant’s Kontingent grew): the approval keeps counting', () => {
+    const grown = () => EstateBuilder.minimal().tenant('amt', (d) => void (d.spec.kontingent.cpu = '12'));
     git(repo, ['checkout', '-q', 'main']);
-    update(repo, EstateBuilder.minimal().booking('demo', 'vorpruefung', (d) => void (d.spec.components[0].replicas = 3)), 'main: Vorprüfung');
+    update(repo, grown(), 'main: Kontingent');
     git(repo, ['checkout', '-q', '-b', 'pr-rebased']);
-    update(repo, scaled(EstateBuilder.minimal().booking('demo', 'vorpruefung', (d) => void (d.spec.components[0].replicas = 3)), 2), 'more replicas (rebased)');
+    update(repo, scaled(grown(), 2), 'more replicas (rebased)');
     const r = gate('main');
     expect(r.stdout).not.toContain('verfällt');
     expect(r.code).toBe(0);
