@@ -146,7 +146,9 @@ export interface FrozenChangesParams extends FreezeClock {
 /**
  * Which changes fall into a window of their stage (windows from the base). A booking change
  * concerns its stage; a change of verfahren.yaml or a whole Fachverfahren concerns every stage
- * it is booked in (base or head). Platform-wide files are the platform team's and not frozen.
+ * it is booked in (base or head) — unless it changes only who approves (VVs, Vertretung,
+ * Systempfleger), which renders nothing: a Vertretung for the holidays must be possible in a
+ * year-end freeze. Platform-wide files are the platform team's and not frozen.
  */
 export function frozenChanges(params: FrozenChangesParams): FrozenChange[] {
   const { base, head, changes } = params;
@@ -156,6 +158,9 @@ export function frozenChanges(params: FrozenChangesParams): FrozenChange[] {
   const found = new Map<string, { verfahren: string; stage: string; window: FreezeWindow; files: Set<string> }>();
   for (const change of changes) {
     if (change.verfahren === null) continue;
+    // Stray files in the directory are changes of kind 'settings' too: only verfahren.yaml qualifies.
+    const approversOnly = change.stage === null && change.kind === 'settings' && change.files.every((f) => f.endsWith('/verfahren.yaml'));
+    if (approversOnly && onlyApproversChanged(base, head, change.verfahren)) continue;
     const stages =
       change.stage !== null
         ? [change.stage]
@@ -172,6 +177,16 @@ export function frozenChanges(params: FrozenChangesParams): FrozenChange[] {
   return [...found.values()]
     .map((f) => ({ verfahren: f.verfahren, stage: f.stage, window: f.window, files: [...f.files].sort(cmp), emergency }))
     .sort((a, b) => cmp(a.verfahren, b.verfahren) || cmp(a.stage, b.stage));
+}
+
+/** verfahren.yaml changed, but nothing a stage renders from it (title, tenant, Schutzbedarf); both sides valid. */
+function onlyApproversChanged(base: Estate, head: Estate, verfahren: string): boolean {
+  const rendered = (e: Estate) => {
+    const spec = e.verfahren.get(verfahren)?.doc?.data.spec;
+    return spec && JSON.stringify([spec.title, spec.tenant, spec.schutzbedarf]);
+  };
+  const before = rendered(base);
+  return before !== undefined && before === rendered(head);
 }
 
 /** The findings: an error per frozen change, or a warning when it goes the Notfalländerung path. */

@@ -99,6 +99,15 @@ describe('Änderungsstopp', () => {
     expect(o.allowed).toBe(true);
   });
 
+  test('a new Vertretung for the holidays is possible during the freeze; a new Schutzbedarf is not', () => {
+    const vertretung = { [`${W}/verfahren.yaml`]: replace('    - { login: t-alt, until: 2025-12-31 }\n', '    - { login: t-alt, until: 2025-12-31 }\n    - { login: b-krause, from: 2026-12-22, until: 2027-01-02 }\n') };
+    const o = runPolicy({ base: JAHRESWECHSEL, head: vertretung, author: 'j-becker', now: '2026-12-21T10:00:00Z', reviews: reviews().approve('m-schulz') });
+    expect(o.codes()).not.toContain('aenderungsstopp');
+    expect(o.allowed).toBe(true);
+    const schutz = runPolicy({ base: JAHRESWECHSEL, head: { [`${W}/verfahren.yaml`]: replace('schutzbedarf: hoch', 'schutzbedarf: sehr-hoch') }, author: 'j-becker', now: '2026-12-21T10:00:00Z' });
+    expect(schutz.plan.findings.filter((d) => d.code === 'aenderungsstopp').map((d) => [d.file, d.params.stage])).toEqual([[`${W}/verfahren.yaml`, 'Produktion']]);
+  });
+
   test('the windows come from the base: removing the freeze in the same pull request does not lift it', () => {
     const o = runPolicy({
       base: JAHRESWECHSEL,
