@@ -248,6 +248,7 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
       const cause: ApprovalCause = { type: 'booking-deleted', verfahren: v, stage: title(stage) };
       addVv(v, stage, stageMin(base, stage), cause, change.files);
       add('platform', v, stage, 1, [cause, { type: 'deletion-platform' }], change.files);
+      addRoles(v, stage, cause, change.files, false);
       continue;
     }
     const cause: ApprovalCause =

@@ -287,6 +287,16 @@ describe('approval roles and segregation of duties', () => {
     );
   });
 
+  test('deleting a Produktion booking needs the VVs, the platform and the ISB, three different people', () => {
+    const o = runPolicy({ base: ROLES, head: { [`${W}/produktion.yaml`]: null }, author: 'j-becker', teams: ROLE_TEAMS, reviews: reviews().approve('m-schulz').approve('p-kraus') });
+    expect(o.plan.approval.requirements.map((r) => [r.role, r.roleName ?? null, r.approvedBy])).toEqual([
+      ['verfahrensverantwortliche', null, ['m-schulz']],
+      ['role', 'informationssicherheit', []],
+      ['platform', null, ['p-kraus']],
+    ]);
+    expect(o.allowed).toBe(false);
+  });
+
   test('a stage naming a role the platform does not define is a finding', () => {
     const o = runPolicy({ base: {}, head: { [PLATFORM]: replace('      title: Abnahme\n', '      title: Abnahme\n      roles: [{ role: datenschutz }]\n') }, author: 'j-becker' });
     const found = o.plan.findings.filter((d) => d.code === 'unknown-role');
