@@ -263,6 +263,18 @@ describe('approval roles and segregation of duties', () => {
     expect(small.allowed).toBe(true);
   });
 
+  test('minApprovals 2 and the ISB: three approvals from three people, matched whatever the order', () => {
+    const base = { ...ROLES, [PLATFORM]: (t: string) => ROLES[PLATFORM](t).replace('minApprovals: 1', 'minApprovals: 2') };
+    const two = runPolicy({ base, head: PROMOTE_PRODUKTION, author: 'j-becker', teams: ROLE_TEAMS, reviews: reviews().approve('m-schulz').approve('a-nowak') });
+    expect(two.allowed).toBe(false);
+    for (const t of [reviews().approve('m-schulz').approve('a-nowak').approve('i-sommer'), reviews().approve('i-sommer').approve('a-nowak').approve('m-schulz')]) {
+      const three = runPolicy({ base, head: PROMOTE_PRODUKTION, author: 'j-becker', teams: ROLE_TEAMS, reviews: t });
+      expect(three.allowed).toBe(true);
+      expect(three.req('wohngeld', 'produktion', 'verfahrensverantwortliche').approvedBy.sort()).toEqual(['a-nowak', 'm-schulz']);
+      expect(three.req('wohngeld', 'produktion', 'role').approvedBy).toEqual(['i-sommer']);
+    }
+  });
+
   test('segregation also separates the VV and the platform approver of a Notfalländerung, with Betrieb as a third role', () => {
     const head = { [`${W}/produktion.yaml`]: setImage('web', IMAGES.WEB_V3) };
     const teams = { ...ROLE_TEAMS, 'itdz/plattform': ['p-kraus', 'a-nowak'] };
