@@ -4,7 +4,8 @@
  * without knowing freigabe. Domain terms (Fachverfahren, Vertretung, Notfalländerung, stage
  * titles) stay German in both languages.
  */
-import { berlinTimeText, type Locale } from './findings.js';
+import { berlinTimeText } from './berlin-time.js';
+import type { Locale } from './findings.js';
 
 /** Why a requirement exists; stage values are display titles. */
 export type ApprovalCause =

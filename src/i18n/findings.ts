@@ -3,20 +3,13 @@
  * (Kontingent, Fachverfahren, Verfahrensverantwortliche, stage titles) stay German in both.
  * The compiler makes sure every code has both texts.
  */
+import { berlinTimeText } from './berlin-time.js';
 import type { Diagnostic, DiagnosticParams, FindingCode } from '../core/diagnostics.js';
 
 export type Locale = 'de' | 'en';
 type Text = (p: DiagnosticParams) => string;
 
 const s = (p: DiagnosticParams, k: string): string => String(p[k] ?? '');
-
-/** A Berlin wall time "2027-01-04T00:00" as "04.01.2027, 00:00 Uhr" (German) or "2027-01-04 00:00 (Europe/Berlin)". */
-export function berlinTimeText(wall: string, locale: Locale): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})$/.exec(wall);
-  if (!m) return wall;
-  return locale === 'de' ? `${m[3]}.${m[2]}.${m[1]}, ${m[4]} Uhr` : `${m[1]}-${m[2]}-${m[3]} ${m[4]} (Europe/Berlin)`;
-}
-const berlin = (p: DiagnosticParams, k: string, locale: Locale): string => berlinTimeText(s(p, k), locale);
 
 export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'yaml-syntax': {
@@ -196,12 +189,12 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     en: (p) => `Notfalländerung (emergency change): ${s(p, 'verfahren')}/${s(p, 'component')} enters ${s(p, 'stage')} without having passed ${s(p, 'previous')}; needs the Verfahrensverantwortliche and a platform approver.`,
   },
   'aenderungsstopp': {
-    de: (p) => `Änderungsstopp in ${s(p, 'stage')} (${s(p, 'reason')}) bis ${berlin(p, 'end', 'de')}: die Änderung an ${s(p, 'verfahren')} ist nur als Notfalländerung möglich (Label „notfall“; Freigabe durch Verfahrensverantwortliche und Plattform).`,
-    en: (p) => `Änderungsstopp (change freeze) in ${s(p, 'stage')} (${s(p, 'reason')}) until ${berlin(p, 'end', 'en')}: the change to ${s(p, 'verfahren')} is only possible as a Notfalländerung (label "notfall"; approval by the Verfahrensverantwortliche and a platform approver).`,
+    de: (p) => `Änderungsstopp in ${s(p, 'stage')} (${s(p, 'reason')}) bis ${berlinTimeText(s(p, 'end'), 'de')}: die Änderung an ${s(p, 'verfahren')} ist nur als Notfalländerung möglich (Label „notfall“; Freigabe durch Verfahrensverantwortliche und Plattform).`,
+    en: (p) => `Änderungsstopp (change freeze) in ${s(p, 'stage')} (${s(p, 'reason')}) until ${berlinTimeText(s(p, 'end'), 'en')}: the change to ${s(p, 'verfahren')} is only possible as a Notfalländerung (label "notfall"; approval by the Verfahrensverantwortliche and a platform approver).`,
   },
   'aenderungsstopp-notfall': {
-    de: (p) => `Notfalländerung im Änderungsstopp von ${s(p, 'stage')} (${s(p, 'reason')}, bis ${berlin(p, 'end', 'de')}): ${s(p, 'verfahren')} braucht die Freigabe der Verfahrensverantwortlichen und der Plattform.`,
-    en: (p) => `Notfalländerung (emergency change) during the Änderungsstopp of ${s(p, 'stage')} (${s(p, 'reason')}, until ${berlin(p, 'end', 'en')}): ${s(p, 'verfahren')} needs the Verfahrensverantwortliche and a platform approver.`,
+    de: (p) => `Notfalländerung im Änderungsstopp von ${s(p, 'stage')} (${s(p, 'reason')}, bis ${berlinTimeText(s(p, 'end'), 'de')}): ${s(p, 'verfahren')} braucht die Freigabe der Verfahrensverantwortlichen und der Plattform.`,
+    en: (p) => `Notfalländerung (emergency change) during the Änderungsstopp of ${s(p, 'stage')} (${s(p, 'reason')}, until ${berlinTimeText(s(p, 'end'), 'en')}): ${s(p, 'verfahren')} needs the Verfahrensverantwortliche and a platform approver.`,
   },
   'aenderungsstopp-invalid': {
     de: (p) => `Änderungsstopp in ${s(p, 'stage')}: ${s(p, 'start')} bis ${s(p, 'end')} ist kein gültiger Zeitraum (Ende nach Beginn, existierende Zeitpunkte, Europe/Berlin).`,
