@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateEstate } from './generate-estate.mjs';
+import { timeMedian } from './timing.mjs';
 
 const dist = join(import.meta.dirname, '..', 'dist', 'src');
 const { plan } = await import(join(dist, 'core', 'plan.js'));
@@ -22,20 +23,7 @@ const TODAY = '2026-11-28';
 const HEAD = 'a'.repeat(40);
 const OLDER = 'b'.repeat(40);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-function time(fn) {
-  fn();
-  const ms = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
-}
+const time = (fn) => timeMedian(fn, RUNS);
 const review = (sha) => ({ user: { login: 'reviewer', type: 'User' }, state: 'APPROVED', commit_id: sha, submitted_at: '2026-11-28T09:00:00Z' });
 
 console.log(`freigabe approval binding: ${RUNS} runs each after one warm-up, median; node ${process.version}`);
