@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateEstate } from './generate-estate.mjs';
+import { timeMedian } from './timing.mjs';
 
 const dist = join(import.meta.dirname, '..', 'dist', 'src');
 const { plan } = await import(join(dist, 'core', 'plan.js'));
@@ -25,20 +26,7 @@ const sizes = (values.n ?? ['100', '1000']).map(Number);
 const RUNS = Number(values.runs ?? 5);
 const TODAY = '2026-11-28';
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-function time(fn) {
-  fn();
-  const ms = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
-}
+const time = (fn) => timeMedian(fn, RUNS);
 
 console.log(`freigabe in-process plan: ${RUNS} runs each after one warm-up, median; node ${process.version}`);
 console.log('N     full plan   one FV cold   one FV warm   warm / full');

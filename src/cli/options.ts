@@ -37,6 +37,7 @@ export const SOURCE_OPTIONS = {
   'head-ref': { type: 'string' },
   labels: { type: 'string' },
   today: { type: 'string' },
+  now: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** The locale as early as possible, so even a usage error is reported in the right language. */
@@ -88,6 +89,25 @@ export function today(value: string | undefined, io: CommandIO, locale: Locale):
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
   if (!m || !date || date.toISOString().slice(0, 10) !== value) throw new UsageError(uiText(locale).cli.badDate(value));
   return value;
+}
+
+/** `--now`: an ISO-8601 instant with its offset (a wall time without zone is ambiguous); default the CLI's clock. */
+export function now(value: string | undefined, io: CommandIO, locale: Locale): Date {
+  if (value === undefined) return io.now();
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
+  const t = ok ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(t)) throw new UsageError(uiText(locale).cli.badNow(value));
+  return new Date(t);
+}
+
+/**
+ * The clock of a command: `--now` and `--today`. Neither: the current time and its Berlin day.
+ * Only `--today`: that whole day (an Änderungsstopp touching it applies), not today's clock.
+ */
+export function clock(values: { today?: string; now?: string }, io: CommandIO, locale: Locale): { today: string; now?: Date } {
+  if (values.now === undefined && values.today !== undefined) return { today: today(values.today, io, locale) };
+  const instant = now(values.now, io, locale);
+  return { now: instant, today: values.today === undefined ? berlinToday(instant) : today(values.today, io, locale) };
 }
 
 export function labels(value: string | undefined): string[] {

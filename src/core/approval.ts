@@ -10,6 +10,10 @@ import type { Change } from './changes.js';
 import { cmp } from './diagnostics.js';
 import { findStage, stageNames, type Estate } from './model.js';
 import { checkStageOrder, stageOrderViolations, stageTitle } from './promotion.js';
+import { roleMembers, segregateDuties, stageRoleNeeds } from './approval-roles.js';
+import type { ContentBinding } from './approval-binding.js';
+import { berlinWallTime, frozenChanges } from './freeze.js';
+import { vertretungPhase } from './vertretung.js';
 import { approvalReason, type ApprovalCause, type ApproverInfo, type ApproverRole } from '../i18n/approval.js';
 
 export type { ApprovalCause, ApproverRole } from '../i18n/approval.js';
@@ -37,7 +41,11 @@ export type NotCountedWhy =
   | 'commit-author'
   | 'commit-committer'
   | 'bot'
-  | 'vertretung-expired';
+  | 'vertretung-expired'
+  // — policy (issue 13) —
+  | 'vertretung-not-yet'
+  | 'other-role'
+  | 'content-changed';
 
 export interface ApprovalRequirement {
   readonly reason: string;
@@ -56,15 +64,29 @@ export interface ApprovalRequirement {
   /** Principals that could still give a counting approval (not yet approved, not excluded by four-eyes). */
   readonly candidates?: readonly string[];
   /** Entitled reviewers whose review does not count, and why. */
-  readonly notCounted?: readonly { readonly login: string; readonly why: NotCountedWhy }[];
+  readonly notCounted?: readonly NotCounted[];
   /** Vertretungen of the base whose `until` lies before `today`. */
   readonly expiredVertretung?: readonly { readonly login: string; readonly until: string }[];
+  /** Vertretungen of the base whose `from` lies after `today`. */
+  readonly futureVertretung?: readonly { readonly login: string; readonly from: string }[];
+  /** The role's name when `role` is 'role' (a role of platform.yaml spec.roles). */
+  readonly roleName?: string;
   /** Part of a Notfalländerung (label `notfall` with a skipped stage order). */
   readonly emergency?: boolean;
   /** Repository-relative files behind this requirement. */
   readonly files?: readonly string[];
   /** Machine-readable causes behind `reason`. */
   readonly causes?: readonly ApprovalCause[];
+}
+
+export interface NotCounted {
+  readonly login: string;
+  readonly why: NotCountedWhy;
+  /** 'other-role': the role this person's approval fills instead (segregation of duties). */
+  readonly countedFor?: string;
+  /** 'content-changed': the reviewed commit, and what differs since (changed files, rendered manifests). */
+  readonly commit?: string;
+  readonly changed?: readonly string[];
 }
 
 export interface ApprovalResult {
@@ -80,6 +102,8 @@ export interface RequirementsParams {
   readonly changes: readonly Change[];
   readonly labels?: readonly string[];
   readonly today: string;
+  /** The instant of the decision (ISO-8601 or Date), for Änderungsstopp windows; without it the whole `today` counts. */
+  readonly now?: string | Date;
   readonly locale?: 'de' | 'en';
 }
 
@@ -90,10 +114,13 @@ export interface GateParams extends RequirementsParams {
   readonly commits?: readonly PullCommit[];
   /** "org/team" → member logins. */
   readonly teams?: Readonly<Record<string, readonly string[]>>;
+  /** Older commits whose approved content equals the head's (approval-binding.ts); without it, only head approvals count. */
+  readonly binding?: ContentBinding;
 }
 
 interface Need {
   readonly role: ApproverRole;
+  readonly roleName?: string;
   readonly verfahren: string | null;
   readonly stage: string | null;
   min: number;
@@ -102,12 +129,13 @@ interface Need {
   emergency: boolean;
 }
 
-const ROLE_ORDER: Record<ApproverRole, number> = { verfahrensverantwortliche: 0, tenant: 1, platform: 2 };
+const ROLE_ORDER: Record<ApproverRole, number> = { verfahrensverantwortliche: 0, systempfleger: 1, role: 2, tenant: 3, platform: 4 };
 
 /** Who approves for one role, read from the base. */
 interface ApproverSet {
   readonly approvers: ApproverInfo[];
   readonly expired: { login: string; until: string }[];
+  readonly future?: { login: string; from: string }[];
 }
 
 function vvSet(base: Estate, verfahren: string, today: string): ApproverSet | undefined {
@@ -116,6 +144,7 @@ function vvSet(base: Estate, verfahren: string, today: string): ApproverSet | un
   const seen = new Set<string>();
   const approvers: ApproverInfo[] = [];
   const expired: { login: string; until: string }[] = [];
+  const future: { login: string; from: string }[] = [];
   for (const login of doc.data.spec.verfahrensverantwortliche) {
     if (seen.has(login.toLowerCase())) continue;
     seen.add(login.toLowerCase());
@@ -123,15 +152,20 @@ function vvSet(base: Estate, verfahren: string, today: string): ApproverSet | un
   }
   for (const v of doc.data.spec.vertretung ?? []) {
     if (seen.has(v.login.toLowerCase())) continue;
-    // `until` is the last day on which the Vertretung may approve (inclusive); ISO dates compare as strings.
-    if (v.until !== undefined && v.until < today) {
-      expired.push({ login: v.login, until: v.until });
+    // `from` and `until` are the first and last day on which the Vertretung may approve (inclusive).
+    const phase = vertretungPhase(v, today);
+    if (phase === 'after') {
+      expired.push({ login: v.login, until: v.until ?? v.from! });
+      continue;
+    }
+    if (phase === 'before') {
+      future.push({ login: v.login, from: v.from! });
       continue;
     }
     seen.add(v.login.toLowerCase());
-    approvers.push({ principal: v.login, vertretung: true, ...(v.until !== undefined ? { until: v.until } : {}) });
+    approvers.push({ principal: v.login, vertretung: true, ...(v.from !== undefined ? { from: v.from } : {}), ...(v.until !== undefined ? { until: v.until } : {}) });
   }
-  return { approvers, expired };
+  return { approvers, expired, future };
 }
 
 function principals(list: readonly string[] | undefined): ApproverInfo[] {
@@ -151,11 +185,11 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
   const title = (stage: string) => stageTitle(base, head, stage);
   const needs = new Map<string, Need>();
 
-  const add = (role: ApproverRole, verfahren: string | null, stage: string | null, min: number, causes: ApprovalCause[], files: readonly string[], emergency = false) => {
-    const key = `${role}\u0000${verfahren ?? ''}\u0000${stage ?? ''}`;
+  const add = (role: ApproverRole, verfahren: string | null, stage: string | null, min: number, causes: ApprovalCause[], files: readonly string[], emergency = false, roleName?: string) => {
+    const key = `${role}\u0000${roleName ?? ''}\u0000${verfahren ?? ''}\u0000${stage ?? ''}`;
     let need = needs.get(key);
     if (!need) {
-      need = { role, verfahren, stage, min, causes: [], files: new Set(), emergency };
+      need = { role, ...(roleName !== undefined ? { roleName } : {}), verfahren, stage, min, causes: [], files: new Set(), emergency };
       needs.set(key, need);
     }
     need.min = Math.max(need.min, min);
@@ -167,6 +201,15 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
   const addVv = (verfahren: string, stage: string | null, min: number, cause: ApprovalCause, files: readonly string[], emergency = false) => {
     if (vvSet(base, verfahren, today)) add('verfahrensverantwortliche', verfahren, stage, min, [cause], files, emergency);
     else add('platform', verfahren, stage, min, [cause, { type: 'verfahren-not-in-base', verfahren }], files, emergency);
+  };
+  /** The roles the base's stage definition adds (approval-roles.ts); `plattform` is the platform requirement. */
+  const addRoles = (verfahren: string, stage: string, cause: ApprovalCause, files: readonly string[], emergency: boolean) => {
+    for (const r of stageRoleNeeds({ base, head, verfahren, stage, emergency })) {
+      const causes: ApprovalCause[] = [cause, { type: 'stage-role', role: r.name, stage: title(stage), ...(r.condition ? { condition: r.condition } : {}) }];
+      if (r.name === 'plattform') add('platform', verfahren, stage, 1, causes, files, emergency);
+      else if (r.name === 'systempfleger' && !roleMembers(base, r.name, verfahren)) add('platform', verfahren, stage, 1, [...causes, { type: 'verfahren-not-in-base', verfahren }], files, emergency);
+      else add(r.name === 'systempfleger' ? 'systempfleger' : 'role', verfahren, stage, 1, causes, files, emergency, r.name === 'systempfleger' ? undefined : r.name);
+    }
   };
 
   const created = new Set(changes.filter((c) => c.verfahren !== null && c.stage === null && c.kind === 'created').map((c) => c.verfahren!));
@@ -205,6 +248,7 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
       const cause: ApprovalCause = { type: 'booking-deleted', verfahren: v, stage: title(stage) };
       addVv(v, stage, stageMin(base, stage), cause, change.files);
       add('platform', v, stage, 1, [cause, { type: 'deletion-platform' }], change.files);
+      addRoles(v, stage, cause, change.files, false);
       continue;
     }
     const cause: ApprovalCause =
@@ -222,6 +266,7 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
     } else if (def.approval === 'verfahrensverantwortliche') {
       addVv(v, stage, stageMin(base, stage), cause, change.files);
     }
+    addRoles(v, stage, cause, change.files, false);
     // approval: none on the base → self-service; validation still applies.
   }
 
@@ -256,8 +301,20 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
       const cause: ApprovalCause = { type: 'emergency', verfahren: g.verfahren, stage: title(g.stage), previous: title(g.previous), components: g.components };
       addVv(g.verfahren, g.stage, stageMin(base, g.stage), cause, g.files, true);
       add('platform', g.verfahren, g.stage, 1, [cause], g.files, true);
+      addRoles(g.verfahren, g.stage, cause, g.files, true);
     }
   }
+
+  // Änderungsstopp (freeze.ts): with `notfall`, a frozen change takes the Notfalländerung path.
+  const frozen = frozenChanges({ base, head, changes, labels: params.labels, today, ...(params.now !== undefined ? { now: params.now } : {}) });
+  for (const f of frozen) {
+    if (!f.emergency) continue;
+    const cause: ApprovalCause = { type: 'freeze', verfahren: f.verfahren, stage: title(f.stage), reasons: f.window.reasons, end: berlinWallTime(f.window.end) };
+    addVv(f.verfahren, f.stage, stageMin(base, f.stage), cause, f.files, true);
+    add('platform', f.verfahren, f.stage, 1, [cause], f.files, true);
+    addRoles(f.verfahren, f.stage, cause, f.files, true);
+  }
+  const emergency = order.emergency || frozen.some((f) => f.emergency);
 
   if (platformFiles.length > 0) {
     const files = [...new Set(platformFiles)].sort(cmp);
@@ -272,18 +329,21 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
         cmp(a.verfahren ?? '', b.verfahren ?? '') ||
         rank(a.stage) - rank(b.stage) ||
         cmp(a.stage ?? '', b.stage ?? '') ||
-        ROLE_ORDER[a.role] - ROLE_ORDER[b.role],
+        ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
+        cmp(a.roleName ?? '', b.roleName ?? ''),
     )
     .map((need): ApprovalRequirement => {
-      const set =
+      const set: ApproverSet =
         need.role === 'verfahrensverantwortliche'
           ? vvSet(base, need.verfahren!, today)!
-          : need.role === 'tenant'
+          : need.role === 'systempfleger' || need.role === 'role'
+            ? { approvers: roleMembers(base, need.roleName ?? 'systempfleger', need.verfahren!) ?? [], expired: [] }
+            : need.role === 'tenant'
             ? { approvers: principals(base.tenants.get(head.verfahren.get(need.verfahren!)?.doc?.data.spec.tenant ?? '')?.data.spec.approvers), expired: [] }
             : { approvers: principals(base.platform?.data.spec.approvers), expired: [] };
       const approvers = set.approvers.map((a) => a.principal);
       return {
-        reason: approvalReason({ causes: need.causes, role: need.role, approvers: set.approvers, expired: set.expired, min: need.min }, locale),
+        reason: approvalReason({ causes: need.causes, role: need.role, approvers: set.approvers, expired: set.expired, future: set.future ?? [], min: need.min, ...(need.roleName !== undefined ? { roleName: need.roleName } : {}) }, locale),
         verfahren: need.verfahren,
         stage: need.stage,
         approvers,
@@ -295,12 +355,14 @@ export function approvalRequirements(params: RequirementsParams): ApprovalResult
         candidates: approvers,
         notCounted: [],
         expiredVertretung: set.expired,
+        ...(set.future && set.future.length > 0 ? { futureVertretung: set.future } : {}),
+        ...(need.roleName !== undefined ? { roleName: need.roleName } : {}),
         emergency: need.emergency,
         files: [...need.files].sort(cmp),
         causes: need.causes,
       };
     });
-  return { satisfied: requirements.length === 0, requirements, emergency: order.emergency };
+  return { satisfied: requirements.length === 0, requirements, emergency };
 }
 
 function imageChanged(change: Change): string[] {
@@ -371,12 +433,14 @@ export function decideApproval(params: GateParams): ApprovalResult {
   const requirements = required.requirements.map((req): ApprovalRequirement => {
     const approvedBy: string[] = [];
     const blockedBy: string[] = [];
-    const notCounted: { login: string; why: NotCountedWhy }[] = [];
+    const notCounted: NotCounted[] = [];
     const expired = new Set((req.expiredVertretung ?? []).map((e) => lower(e.login)));
+    const future = new Set((req.futureVertretung ?? []).map((e) => lower(e.login)));
     for (const [key, review] of reviewers) {
       const entitled = req.approvers.some((p) => matches(p, key));
       if (!entitled) {
         if (review.state === 'APPROVED' && expired.has(key)) notCounted.push({ login: review.login, why: 'vertretung-expired' });
+        else if (review.state === 'APPROVED' && future.has(key)) notCounted.push({ login: review.login, why: 'vertretung-not-yet' });
         continue;
       }
       if (review.bot) {
@@ -391,8 +455,14 @@ export function decideApproval(params: GateParams): ApprovalResult {
       if (review.state !== 'APPROVED') continue; // DISMISSED cancels the earlier approval
       const why = excluded.get(key);
       if (why) notCounted.push({ login: review.login, why });
-      else if (review.commitId === null || lower(review.commitId) !== headSha) notCounted.push({ login: review.login, why: 'stale-commit' });
-      else approvedBy.push(review.login);
+      else if (review.commitId === null || lower(review.commitId) !== headSha) {
+        // An older commit counts when the content it approved is unchanged (approval-binding.ts).
+        const commit = review.commitId === null ? '' : lower(review.commitId);
+        const changed = params.binding?.changed.get(commit);
+        if (params.binding?.same.has(commit)) approvedBy.push(review.login);
+        else if (changed) notCounted.push({ login: review.login, why: 'content-changed', commit, changed });
+        else notCounted.push({ login: review.login, why: 'stale-commit' });
+      } else approvedBy.push(review.login);
     }
     const satisfied = blockedBy.length === 0 && approvedBy.length >= req.min;
     const done = new Set(approvedBy.map(lower));
@@ -401,5 +471,6 @@ export function decideApproval(params: GateParams): ApprovalResult {
       : req.approvers.filter((p) => p.startsWith('@') || (!done.has(lower(p)) && !excluded.has(lower(p))));
     return { ...req, approvedBy, blockedBy, satisfied, candidates, notCounted };
   });
-  return { satisfied: requirements.every((r) => r.satisfied), requirements, emergency: required.emergency };
+  const segregated = segregateDuties(requirements, params.base.platform?.data.spec.segregationOfDuties !== false);
+  return { satisfied: segregated.every((r) => r.satisfied), requirements: segregated, emergency: required.emergency };
 }

@@ -45,6 +45,9 @@ export const FINDING_CODES = {
   'egress-cidr-too-broad': 'error',
   'egress-not-restricted': 'info',
   'vertretung-expired': 'warning',
+  'vertretung-window-invalid': 'error',
+  'unknown-role': 'error',
+  'role-without-members': 'warning',
   // Kontingent and cost
   'kontingent-exceeded': 'error',
   'stage-ceiling-exceeded': 'error',
@@ -59,6 +62,10 @@ export const FINDING_CODES = {
   // stage order
   'stage-order': 'error',
   'emergency-change': 'warning',
+  // Änderungsstopp
+  'aenderungsstopp': 'error',
+  'aenderungsstopp-notfall': 'warning',
+  'aenderungsstopp-invalid': 'error',
   // rendering
   'template-error': 'error',
   'template-unknown': 'error',

@@ -18,6 +18,8 @@ import { costTable, kontingentTable, type CostRow, type KontingentRow } from './
 import { loadEstate, type ParseCache } from './load.js';
 import { diffManifests, type ManifestDiff } from './manifest-diff.js';
 import { SETTINGS_FILE, type Estate } from './model.js';
+import { bindApprovals } from './approval-binding.js';
+import { freezeDiagnostics } from './freeze.js';
 import { checkStageOrder } from './promotion.js';
 import { renderEstate } from './render.js';
 import type { Snapshot } from './snapshot.js';
@@ -55,6 +57,11 @@ export interface PlanReview {
   readonly commits?: readonly PullCommit[];
   /** "org/team" → member logins. */
   readonly teams?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The repository at older reviewed commits (lower-case SHA → snapshot): an approval given
+   * there still counts when the content it approved is unchanged (approval-binding.ts).
+   */
+  readonly reviewed?: ReadonlyMap<string, Snapshot>;
 }
 
 export interface PlanParams {
@@ -63,6 +70,8 @@ export interface PlanParams {
   readonly labels?: readonly string[];
   /** YYYY-MM-DD */
   readonly today: string;
+  /** The instant of the evaluation (ISO-8601 with offset, or a Date) for Änderungsstopp windows; without it the whole `today` (Berlin) counts. */
+  readonly now?: string | Date;
   readonly locale?: 'de' | 'en';
   /** When given, `approval` is the decision over these reviews (decideApproval), else the requirements only. */
   readonly review?: PlanReview;
@@ -164,6 +173,8 @@ export function plan(params: PlanParams): Plan {
   const changes = computeChanges({ base, head });
   const order = checkStageOrder({ base, head, changes, labels });
   findings.push(...order.diagnostics);
+  const clock = { today, ...(params.now !== undefined ? { now: params.now } : {}) };
+  findings.push(...freezeDiagnostics({ base, head, changes, labels, ...clock }));
 
   // 3. Kontingent and cost of the tenants the change touches
   const scope = touchedScope({ base, head, baseSnapshot: params.base, headSnapshot: params.head });
@@ -172,8 +183,10 @@ export function plan(params: PlanParams): Plan {
   const surgeHeadroom = surgeHeadroomTable({ base, head, tenants: scope.tenants });
 
   // 4. approvals, policy from the base
-  const requirements = { base, head, changes, labels, today, locale };
-  const approval = params.review ? decideApproval({ ...requirements, ...params.review }) : approvalRequirements(requirements);
+  const requirements = { base, head, changes, labels, locale, ...clock };
+  const reviewed = params.review?.reviewed;
+  const binding = reviewed && reviewed.size > 0 ? bindApprovals({ base, head, changes, reviewed, parseCache: cache }) : undefined;
+  const approval = params.review ? decideApproval({ ...requirements, ...params.review, ...(binding ? { binding } : {}) }) : approvalRequirements(requirements);
 
   // 5. rendered manifests of the touched Fachverfahren only
   let manifests: ManifestDiff[] = [];
@@ -185,7 +198,7 @@ export function plan(params: PlanParams): Plan {
   }
 
   const sorted = dedupe(sortDiagnostics(findings));
-  return { ok: !hasErrors(sorted), findings: sorted, changes, kontingent, cost, surgeHeadroom, approval, manifests, emergency: order.emergency, stages: stageTitles(head, base) };
+  return { ok: !hasErrors(sorted), findings: sorted, changes, kontingent, cost, surgeHeadroom, approval, manifests, emergency: order.emergency || (approval.emergency ?? false), stages: stageTitles(head, base) };
 }
 
 function stageTitles(...estates: Estate[]): StageTitle[] {

@@ -10,6 +10,9 @@ import type { Estate } from './model.js';
 import { checkPolicy } from './policy.js';
 import type { Snapshot } from './snapshot.js';
 import { renderEstate } from './render.js';
+import { checkStageRoles } from './approval-roles.js';
+import { checkFreezeWindows } from './freeze.js';
+import { checkVertretungWindows } from './vertretung.js';
 
 export interface ValidateParams {
   readonly estate: Estate;
@@ -25,6 +28,9 @@ export function validateEstate(params: ValidateParams): Diagnostic[] {
     ...checkIntegrity({ estate, ...(params.today !== undefined ? { today: params.today } : {}) }),
     ...checkKontingent(estate, catalog),
     ...checkPolicy({ estate }),
+    ...checkFreezeWindows(estate),
+    ...checkVertretungWindows(estate),
+    ...checkStageRoles(estate),
   ];
 }
 

@@ -6,6 +6,8 @@
  *   snapshots 0–2  (one tarball per commit, cached by SHA)
  *   reviews   1    commits 1   (paginated: more only for > 100 reviews or commits)
  *   teams     1 per @org/team named in the requirements
+ *   reviewed  0–MAX_REVIEWED_SNAPSHOTS tarballs (cached by SHA): only the commits of approvals that
+ *             would count but were given on an older commit, to compare their content
  *   comment   1 list + 0–1 create/update (only when the body changed)
  *   checks    2 lists + 0–2 create/update (only when the content changed; at most 50 annotations)
  *   reviewers 0–1 (only approvers not yet asked)
@@ -16,6 +18,7 @@
  */
 import type { Logger } from 'probot';
 import type { ParseCaches } from './parse-caches.js';
+import { latestReviews, type Review } from '../core/approval.js';
 import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
@@ -38,6 +41,9 @@ import { readSnapshot, scopeOf } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
 import { resolveTeams, teamKey } from './teams.js';
 import { berlinDate } from './today.js';
+
+/** At most this many older reviewed commits are read per evaluation (the newest approvals first). */
+export const MAX_REVIEWED_SNAPSHOTS = 5;
 
 export interface EvaluationDeps {
   readonly cache: SnapshotCache;
@@ -108,16 +114,42 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
   // 4. the plan (pure core); team memberships only if the requirements name teams
   const review: PlanReview = { author: target.author, headSha: target.headSha, reviews, commits, teams: {} };
   const parseCache = deps.parseCaches?.for(target.owner, target.repo);
-  const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(deps.now()), locale, ...(parseCache ? { parseCache } : {}) };
+  const now = deps.now();
+  const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(now), now, locale, ...(parseCache ? { parseCache } : {}) };
   let plan = planPullRequest({ ...input, review });
   const principals = plan.approval.requirements.flatMap((r) => r.approvers);
+  let teams: Record<string, string[]> = {};
   if (principals.some((p) => teamKey(p) !== undefined)) {
-    const teams = await resolveTeams({ octokit, log, principals });
+    teams = await resolveTeams({ octokit, log, principals });
     plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams }, manifests: false }).approval };
+  }
+
+  // 5. approvals on older commits count when their content is unchanged: read those commits (bounded, cached)
+  const stale = staleApprovalCommits(plan, reviews, MAX_REVIEWED_SNAPSHOTS);
+  if (stale.length > 0) {
+    const reviewed = new Map<string, Snapshot>();
+    for (const sha of stale) {
+      const r = await read(sha, scope);
+      if (r.ok) reviewed.set(sha, r.snapshot);
+    }
+    if (reviewed.size > 0) plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams, reviewed }, manifests: false }).approval };
   }
   const changedFiles = changedPaths(base.snapshot, head.snapshot, scope);
   const reviewedHead = reviews.filter((r) => r.user && r.commit_id === target.headSha && r.state !== 'PENDING').map((r) => r.user!.login);
   return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems, changedFiles, reviewedHead }) };
+}
+
+/** Commits of entitled approvals that did not count only because they were given on an older commit (bounded). */
+function staleApprovalCommits(plan: Plan, reviews: readonly Review[], max: number): string[] {
+  const logins = new Set(plan.approval.requirements.flatMap((r) => (r.notCounted ?? []).filter((n) => n.why === 'stale-commit').map((n) => n.login.toLowerCase())));
+  const shas: string[] = [];
+  for (const r of [...latestReviews(reviews).values()].reverse()) {
+    const sha = r.commitId?.toLowerCase();
+    if (!logins.has(r.login.toLowerCase()) || !sha || !/^[0-9a-f]{40}$/.test(sha) || shas.includes(sha)) continue;
+    shas.push(sha);
+    if (shas.length >= max) break;
+  }
+  return shas;
 }
 
 function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {

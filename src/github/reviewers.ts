@@ -40,7 +40,7 @@ export function reviewRequest(params: ReviewRequestParams): ReviewRequest {
     const met = r.satisfied ?? (r.approvedBy.length >= r.min && r.blockedBy.length === 0);
     if (met) continue;
     const approved = new Set(r.approvedBy.map(lower));
-    const excluded = new Set((r.notCounted ?? []).filter((n) => n.why !== 'stale-commit' && n.why !== 'vertretung-expired').map((n) => lower(n.login)));
+    const excluded = new Set((r.notCounted ?? []).filter((n) => n.why !== 'stale-commit' && n.why !== 'content-changed' && n.why !== 'vertretung-expired').map((n) => lower(n.login)));
     for (const principal of r.candidates ?? r.approvers) {
       const team = teamKey(principal);
       if (team) {

@@ -4,6 +4,7 @@
  * without knowing freigabe. Domain terms (Fachverfahren, Vertretung, Notfalländerung, stage
  * titles) stay German in both languages.
  */
+import { berlinTimeText } from './berlin-time.js';
 import type { Locale } from './findings.js';
 
 /** Why a requirement exists; stage values are display titles. */
@@ -21,14 +22,20 @@ export type ApprovalCause =
   | { readonly type: 'stage-not-in-base'; readonly stage: string }
   | { readonly type: 'tenant-not-in-base'; readonly tenant: string }
   | { readonly type: 'tenant-unreadable'; readonly verfahren: string }
-  | { readonly type: 'verfahren-not-in-base'; readonly verfahren: string };
+  | { readonly type: 'verfahren-not-in-base'; readonly verfahren: string }
+  | { readonly type: 'stage-role'; readonly role: string; readonly stage: string; readonly condition?: { readonly schutzbedarf: string } | { readonly notfall: true } }
+  /** `end`: Berlin wall time "YYYY-MM-DDTHH:MM" (exclusive). */
+  | { readonly type: 'freeze'; readonly verfahren: string; readonly stage: string; readonly reasons: readonly string[]; readonly end: string };
 
-export type ApproverRole = 'verfahrensverantwortliche' | 'tenant' | 'platform';
+/** `systempfleger`: the Fachverfahren's Systempfleger; `role`: a role of platform.yaml spec.roles (see `roleName`). */
+export type ApproverRole = 'verfahrensverantwortliche' | 'systempfleger' | 'role' | 'tenant' | 'platform';
 
 export interface ApproverInfo {
   readonly principal: string;
   /** Set for a Vertretung with an end date (YYYY-MM-DD). */
   readonly until?: string;
+  /** Set for a Vertretung with a start date (YYYY-MM-DD). */
+  readonly from?: string;
   readonly vertretung?: boolean;
 }
 
@@ -37,7 +44,10 @@ export interface ReasonInput {
   readonly role: ApproverRole;
   readonly approvers: readonly ApproverInfo[];
   readonly expired: readonly { readonly login: string; readonly until: string }[];
+  /** Vertretungen whose window has not begun. */
+  readonly future?: readonly { readonly login: string; readonly from: string }[];
   readonly min: number;
+  readonly roleName?: string;
 }
 
 function list(items: readonly string[], locale: Locale): string {
@@ -91,6 +101,10 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
         return `die verfahren.yaml von ${c.verfahren} ist ungültig und nennt keinen lesbaren Mandanten, daher die Plattform`;
       case 'verfahren-not-in-base':
         return `auf dem Basis-Branch gibt es keine gültige verfahren.yaml von ${c.verfahren} (keine Verfahrensverantwortlichen), daher die Plattform`;
+      case 'stage-role':
+        return `${c.stage} verlangt zusätzlich die Rolle ${c.role}${c.condition ? ('notfall' in c.condition ? ' bei einer Notfalländerung' : ` bei Schutzbedarf ${c.condition.schutzbedarf}`) : ''}`;
+      case 'freeze':
+        return `Notfalländerung im Änderungsstopp: ${c.stage} von ${c.verfahren} (${c.reasons.join('; ')}, bis ${berlinTimeText(c.end, 'de')})`;
     }
   },
   en: (c) => {
@@ -125,12 +139,22 @@ const CAUSES: { [L in Locale]: (c: ApprovalCause) => string } = {
         return `the verfahren.yaml of ${c.verfahren} is invalid and names no readable tenant, so a platform approver decides`;
       case 'verfahren-not-in-base':
         return `the base branch has no valid verfahren.yaml of ${c.verfahren} (no Verfahrensverantwortliche), so a platform approver decides`;
+      case 'stage-role':
+        return `${c.stage} also needs the role ${c.role}${c.condition ? ('notfall' in c.condition ? ' for a Notfalländerung' : ` for Schutzbedarf ${c.condition.schutzbedarf}`) : ''}`;
+      case 'freeze':
+        return `Notfalländerung during the Änderungsstopp: ${c.stage} of ${c.verfahren} (${c.reasons.join('; ')}, until ${berlinTimeText(c.end, 'en')})`;
     }
   },
 };
 
 function approverText(a: ApproverInfo, locale: Locale): string {
   if (!a.vertretung) return a.principal;
+  if (a.from !== undefined) {
+    const from = formatDate(a.from, locale);
+    if (a.until === undefined) return locale === 'de' ? `${a.principal} (Vertretung ab ${from})` : `${a.principal} (Vertretung from ${from})`;
+    const until = formatDate(a.until, locale);
+    return locale === 'de' ? `${a.principal} (Vertretung vom ${from} bis ${until})` : `${a.principal} (Vertretung from ${from} until ${until})`;
+  }
   if (a.until === undefined) return `${a.principal} (Vertretung)`;
   return locale === 'de'
     ? `${a.principal} (Vertretung bis ${formatDate(a.until, 'de')})`
@@ -147,6 +171,10 @@ function whoText(input: ReasonInput, locale: Locale): string {
   const lead =
     input.role === 'platform'
       ? locale === 'de' ? 'Plattform-Freigabe durch' : 'platform approval by'
+      : input.role === 'systempfleger'
+        ? locale === 'de' ? 'Freigabe der Systempfleger durch' : 'Systempfleger approval by'
+      : input.role === 'role'
+        ? locale === 'de' ? `Freigabe der Rolle ${input.roleName ?? ''} durch` : `approval of the role ${input.roleName ?? ''} by`
       : input.role === 'tenant'
         ? locale === 'de' ? 'Freigabe des Mandanten durch' : 'tenant approval by'
         : locale === 'de' ? 'Freigabe durch' : 'approval by';
@@ -156,7 +184,12 @@ function whoText(input: ReasonInput, locale: Locale): string {
       ? `die Vertretung von ${e.login} ist am ${formatDate(e.until, 'de')} abgelaufen`
       : `the Vertretung of ${e.login} expired on ${formatDate(e.until, 'en')}`,
   );
-  return [`${lead} ${who}`, ...expired].join('; ');
+  const future = (input.future ?? []).map((f) =>
+    locale === 'de'
+      ? `die Vertretung von ${f.login} gilt erst ab ${formatDate(f.from, 'de')}`
+      : `the Vertretung of ${f.login} starts on ${formatDate(f.from, 'en')}`,
+  );
+  return [`${lead} ${who}`, ...expired, ...future].join('; ');
 }
 
 /** „Produktion von wohngeld ändert das Image von web — Freigabe durch m-schulz oder k-yilmaz (Vertretung bis 31.03.2027)“ */
@@ -164,4 +197,38 @@ export function approvalReason(input: ReasonInput, locale: Locale): string {
   const what = input.causes.map(CAUSES[locale]);
   const text = what.join('; ');
   return `${text.charAt(0).toUpperCase()}${text.slice(1)} — ${whoText(input, locale)}`;
+}
+
+/** Why an entitled reviewer's approval does not count, in one short clause (comment and check). */
+export function notCountedText(
+  n: { readonly login: string; readonly why: string; readonly countedFor?: string; readonly commit?: string; readonly changed?: readonly string[] },
+  locale: Locale,
+): string {
+  const de = locale === 'de';
+  const changed = (n.changed ?? []).join(', ');
+  const commit = (n.commit ?? '').slice(0, 7);
+  const why: Record<string, string> = de
+    ? {
+        'stale-commit': 'Freigabe gilt einem älteren Commit',
+        'content-changed': `Freigabe auf ${commit} verfällt: seither geändert ${changed}`,
+        'pull-request-author': 'Autor:in des Pull Requests (Vier-Augen-Prinzip)',
+        'commit-author': 'Autor:in eines Commits (Vier-Augen-Prinzip)',
+        'commit-committer': 'Committer:in eines Commits (Vier-Augen-Prinzip)',
+        bot: 'Bot',
+        'vertretung-expired': 'Vertretung abgelaufen',
+        'vertretung-not-yet': 'Vertretung noch nicht gültig',
+        'other-role': `zählt schon für die Rolle ${n.countedFor ?? ''} (Funktionstrennung)`,
+      }
+    : {
+        'stale-commit': 'approval is for an older commit',
+        'content-changed': `approval on ${commit} voided: changed since: ${changed}`,
+        'pull-request-author': 'author of the pull request (four-eyes principle)',
+        'commit-author': 'author of a commit (four-eyes principle)',
+        'commit-committer': 'committer of a commit (four-eyes principle)',
+        bot: 'bot',
+        'vertretung-expired': 'Vertretung expired',
+        'vertretung-not-yet': 'Vertretung not yet valid',
+        'other-role': `already counts for the role ${n.countedFor ?? ''} (segregation of duties)`,
+      };
+  return `${n.login}: ${why[n.why] ?? n.why}`;
 }

@@ -8,6 +8,7 @@ import type { Severity } from '../core/diagnostics.js';
 import type { ChangeKind } from '../core/changes.js';
 import type { Dimension } from '../core/quantity.js';
 import type { Locale } from './findings.js';
+import { notCountedText } from './approval.js';
 
 export type { Locale } from './findings.js';
 
@@ -82,8 +83,10 @@ const de = {
   approvedBy: 'freigegeben von',
   blockedBy: 'Änderungen angefordert von',
   couldApprove: 'noch möglich',
+  notCountedLabel: 'nicht gezählt',
+  notCounted: (n: Parameters<typeof notCountedText>[0]): string => notCountedText(n, 'de'),
   nobody: '—',
-  emergency: 'Notfalländerung: die Stage-Reihenfolge wird übersprungen; Freigabe durch Verfahrensverantwortliche und Plattform nötig.',
+  emergency: 'Notfalländerung: die Stage-Reihenfolge wird übersprungen oder ein Änderungsstopp durchbrochen; Freigabe durch Verfahrensverantwortliche und Plattform nötig.',
   manifestSummary: (files: number, added: number, removed: number, modified: number): string =>
     `${plural(files, 'Datei', 'Dateien')} (${added} neu, ${removed} entfernt, ${modified} geändert)`,
   noManifestChanges: 'Keine Änderungen an gerenderten Manifesten.',
@@ -111,6 +114,7 @@ Gemeinsame Optionen:
   --locale LOCALE     de | en (Standard: de)
   --labels a,b        Labels des Pull Requests (z. B. notfall)
   --today YYYY-MM-DD  Stichtag (Standard: heute in Europe/Berlin)
+  --now ISO-8601      Zeitpunkt für Änderungsstopps, z. B. 2026-12-21T06:00+01:00 (Standard: jetzt)
   --debug             bei internen Fehlern den Stacktrace zeigen
 
 Exit-Codes: 0 in Ordnung/freigegeben, 1 Fehler-Befunde oder fehlende Freigabe, 2 Aufruffehler oder unlesbare Eingabe.`,
@@ -122,6 +126,7 @@ Exit-Codes: 0 in Ordnung/freigegeben, 1 Fehler-Befunde oder fehlende Freigabe, 2
     oneOf: (a: string, b: string): string => `Bitte ${a} oder ${b} angeben.`,
     badValue: (option: string, value: string, allowed: string): string => `Ungültiger Wert „${value}“ für ${option}; erlaubt: ${allowed}.`,
     badDate: (value: string): string => `Ungültiges Datum „${value}“ für --today; erwartet wird JJJJ-MM-TT.`,
+    badNow: (value: string): string => `Ungültiger Zeitpunkt „${value}“ für --now; erwartet wird ISO-8601 mit Zeitzone, z. B. 2026-12-21T06:00:00+01:00 oder …Z.`,
     notADirectory: (dir: string): string => `Verzeichnis ${dir} existiert nicht oder ist nicht lesbar.`,
     notARepository: (dir: string): string => `${dir} ist kein Git-Repository (für --base-ref/--head-ref nötig).`,
     badRef: (ref: string): string => `Git-Referenz „${ref}“ gibt es in diesem Repository nicht.`,
@@ -211,8 +216,10 @@ const en: UiText = {
   approvedBy: 'approved by',
   blockedBy: 'changes requested by',
   couldApprove: 'could still approve',
+  notCountedLabel: 'not counted',
+  notCounted: (n) => notCountedText(n, 'en'),
   nobody: '—',
-  emergency: 'Notfalländerung (emergency change): the stage order is skipped; needs the Verfahrensverantwortliche and a platform approver.',
+  emergency: 'Notfalländerung (emergency change): the stage order is skipped or an Änderungsstopp is broken; needs the Verfahrensverantwortliche and a platform approver.',
   manifestSummary: (files, added, removed, modified) =>
     `${plural(files, 'file', 'files')} (${added} added, ${removed} removed, ${modified} modified)`,
   noManifestChanges: 'No changes to rendered manifests.',
@@ -239,6 +246,7 @@ Common options:
   --locale LOCALE     de | en (default: de)
   --labels a,b        labels of the pull request (e.g. notfall)
   --today YYYY-MM-DD  reference date (default: today in Europe/Berlin)
+  --now ISO-8601      instant for Änderungsstopp windows, e.g. 2026-12-21T06:00+01:00 (default: now)
   --debug             show the stack trace of internal errors
 
 Exit codes: 0 ok/approved, 1 error findings or approval missing, 2 usage error or unreadable input.`,
@@ -250,6 +258,7 @@ Exit codes: 0 ok/approved, 1 error findings or approval missing, 2 usage error o
     oneOf: (a, b) => `Give ${a} or ${b}.`,
     badValue: (option, value, allowed) => `Invalid value "${value}" for ${option}; allowed: ${allowed}.`,
     badDate: (value) => `Invalid date "${value}" for --today; expected YYYY-MM-DD.`,
+    badNow: (value) => `Invalid instant "${value}" for --now; expected ISO-8601 with a time zone, e.g. 2026-12-21T06:00:00+01:00 or …Z.`,
     notADirectory: (dir) => `Directory ${dir} does not exist or is not readable.`,
     notARepository: (dir) => `${dir} is not a git repository (needed for --base-ref/--head-ref).`,
     badRef: (ref) => `Git ref "${ref}" does not exist in this repository.`,

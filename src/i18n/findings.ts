@@ -3,6 +3,7 @@
  * (Kontingent, Fachverfahren, Verfahrensverantwortliche, stage titles) stay German in both.
  * The compiler makes sure every code has both texts.
  */
+import { berlinTimeText } from './berlin-time.js';
 import type { Diagnostic, DiagnosticParams, FindingCode } from '../core/diagnostics.js';
 import type { Dimension } from '../core/quantity.js';
 import { formatCount, formatPercent, readableAmount } from './numbers.js';
@@ -173,6 +174,18 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,
     en: (p) => `Vertretung of ${s(p, 'login')} expired on ${s(p, 'until')} and no longer counts as approval.`,
   },
+  'vertretung-window-invalid': {
+    de: (p) => `Vertretung von ${s(p, 'login')}: „from“ (${s(p, 'from')}) liegt nach „until“ (${s(p, 'until')}); diese Vertretung zählt nie.`,
+    en: (p) => `Vertretung of ${s(p, 'login')}: "from" (${s(p, 'from')}) lies after "until" (${s(p, 'until')}); this Vertretung never counts.`,
+  },
+  'unknown-role': {
+    de: (p) => `Stage ${s(p, 'stage')} verlangt die Rolle „${s(p, 'role')}“, die platform.yaml unter spec.roles nicht definiert (eingebaut: systempfleger, plattform).`,
+    en: (p) => `Stage ${s(p, 'stage')} requires the role "${s(p, 'role')}", which platform.yaml does not define under spec.roles (built in: systempfleger, plattform).`,
+  },
+  'role-without-members': {
+    de: (p) => `${s(p, 'stage')} verlangt die Rolle ${s(p, 'role')}, aber für ${s(p, 'verfahren')} hat sie niemand (verfahren.yaml, platform.yaml oder Mandant); Änderungen daran könnten nicht freigegeben werden.`,
+    en: (p) => `${s(p, 'stage')} requires the role ${s(p, 'role')}, but nobody holds it for ${s(p, 'verfahren')} (verfahren.yaml, platform.yaml or the tenant); changes there could not be released.`,
+  },
   'kontingent-exceeded': {
     de: (p) => {
       const u = usage(p, 'de');
@@ -242,6 +255,18 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'emergency-change': {
     de: (p) => `Notfalländerung: ${s(p, 'verfahren')}/${s(p, 'component')} kommt nach ${s(p, 'stage')}, ohne ${s(p, 'previous')} durchlaufen zu haben; Freigabe durch Verfahrensverantwortliche und Plattform nötig.`,
     en: (p) => `Notfalländerung (emergency change): ${s(p, 'verfahren')}/${s(p, 'component')} enters ${s(p, 'stage')} without having passed ${s(p, 'previous')}; needs the Verfahrensverantwortliche and a platform approver.`,
+  },
+  'aenderungsstopp': {
+    de: (p) => `Änderungsstopp in ${s(p, 'stage')} (${s(p, 'reason')}) bis ${berlinTimeText(s(p, 'end'), 'de')}: die Änderung an ${s(p, 'verfahren')} ist nur als Notfalländerung möglich (Label „notfall“; Freigabe durch Verfahrensverantwortliche und Plattform).`,
+    en: (p) => `Änderungsstopp (change freeze) in ${s(p, 'stage')} (${s(p, 'reason')}) until ${berlinTimeText(s(p, 'end'), 'en')}: the change to ${s(p, 'verfahren')} is only possible as a Notfalländerung (label "notfall"; approval by the Verfahrensverantwortliche and a platform approver).`,
+  },
+  'aenderungsstopp-notfall': {
+    de: (p) => `Notfalländerung im Änderungsstopp von ${s(p, 'stage')} (${s(p, 'reason')}, bis ${berlinTimeText(s(p, 'end'), 'de')}): ${s(p, 'verfahren')} braucht die Freigabe der Verfahrensverantwortlichen und der Plattform.`,
+    en: (p) => `Notfalländerung (emergency change) during the Änderungsstopp of ${s(p, 'stage')} (${s(p, 'reason')}, until ${berlinTimeText(s(p, 'end'), 'en')}): ${s(p, 'verfahren')} needs the Verfahrensverantwortliche and a platform approver.`,
+  },
+  'aenderungsstopp-invalid': {
+    de: (p) => `Änderungsstopp in ${s(p, 'stage')}: ${s(p, 'start')} bis ${s(p, 'end')} ist kein gültiger Zeitraum (Ende nach Beginn, existierende Zeitpunkte, Europe/Berlin).`,
+    en: (p) => `Änderungsstopp in ${s(p, 'stage')}: ${s(p, 'start')} to ${s(p, 'end')} is not a valid window (end after start, existing times, Europe/Berlin).`,
   },
   'template-error': {
     de: (p) => `Template ${s(p, 'template')} konnte nicht angewendet werden: ${s(p, 'reason')}`,

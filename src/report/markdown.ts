@@ -130,7 +130,9 @@ function approvalBlock(approval: ApprovalResult, decided: boolean, t: UiText): B
     head: `#### ${t.headings.approval}\n\n${verdict}${approval.requirements.length > 0 ? tableHead(columns) : ''}`,
     rows: approval.requirements.map((r) => {
       const s = requirementStatus(r);
-      const base = [status(s), escapeCell(r.reason), `${principals(r.approvers, t)} (${t.needs(r.min)})`];
+      // Decided: whose approval does not count, and why (voided by a content change, another role, four-eyes …).
+      const notCounted = decided && (r.notCounted ?? []).length > 0 ? `<br>${t.notCountedLabel}: ${escapeCell(r.notCounted!.map(t.notCounted).join('; '))}` : '';
+      const base = [status(s), `${escapeCell(r.reason)}${notCounted}`, `${principals(r.approvers, t)} (${t.needs(r.min)})`];
       return row(decided ? [...base, principals(r.approvedBy, t), principals(r.blockedBy, t), s === 'met' ? t.nobody : principals(couldStillApprove(r), t)] : base);
     }),
     empty: `✅ ${t.approvalNone}`,

@@ -130,6 +130,7 @@ function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p:
     if (decided) {
       lines.push(`    ${t.approvedBy}: ${r.approvedBy.join(', ') || t.nobody}`);
       if (r.blockedBy.length > 0) lines.push(`    ${t.blockedBy}: ${r.blockedBy.join(', ')}`);
+      if ((r.notCounted ?? []).length > 0) lines.push(`    ${t.notCountedLabel}: ${r.notCounted!.map(t.notCounted).join('; ')}`);
       if (status !== 'met') lines.push(`    ${t.couldApprove}: ${couldStillApprove(r).join(', ') || t.nobody}`);
     }
   }

@@ -85,19 +85,35 @@ describe('promotion and approval', () => {
     expect(t.pr.comments[0].body).toContain('✅');
   });
 
-  test('a new push: the approval on the older commit no longer counts, the VV is asked again', async () => {
+  test('a new push that changes the approved content: the approval on the older commit is voided, the output says why, the VV is asked again', async () => {
     t = await createTestApp();
     t.pr.reviews.push({ login: 'm-schulz', state: 'APPROVED', commitId: HEAD_SHA });
     const newHead = 'd'.repeat(40);
     await t.pr.expectEvaluation({
-      tarballs: { [BASE_SHA]: baseEstate(), [newHead]: { ...promotion(), 'environments/verfahren/wohngeld/abnahme.yaml': booking('wohngeld', 'abnahme', { digest: DIGEST_V2, replicas: 2 }) } },
+      // The reviewed commit is read once to compare what m-schulz approved with the new head.
+      tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion(), [newHead]: { ...promotion(), 'environments/verfahren/wohngeld/abnahme.yaml': booking('wohngeld', 'abnahme', { digest: DIGEST_V2, replicas: 2 }) } },
       reviewRequest: true,
     });
     await t.probot.receive(pullRequestEvent('synchronize', { headSha: newHead }));
     const approval = checkRun(t.mock, APPROVAL_CHECK);
     expect(approval.head_sha).toBe(newHead);
     expect(approval.conclusion).toBe('action_required');
+    expect(approval.output.summary).toContain(`m-schulz: Freigabe auf ${HEAD_SHA.slice(0, 7)} verfällt: seither geändert ${PROMOTION_FILE}`);
+    expect(t.pr.comments[0].body).toContain(`m-schulz: Freigabe auf ${HEAD_SHA.slice(0, 7)} verfällt`);
     expect(t.mock.find('POST', `${PR}/pulls/${NUMBER}/requested_reviewers`)[0].body).toEqual({ reviewers: ['m-schulz'], team_reviewers: [] });
+  });
+
+  test('a rebase onto an unrelated change: the approval on the older commit keeps counting', async () => {
+    t = await createTestApp();
+    t.pr.reviews.push({ login: 'm-schulz', state: 'APPROVED', commitId: HEAD_SHA });
+    const newBase = 'b'.repeat(40);
+    const newHead = 'd'.repeat(40);
+    const moved = { ...baseEstate(), 'environments/tenants/bezirksamt-mitte.yaml': tenant('120') };
+    await t.pr.expectEvaluation({ tarballs: { [newBase]: moved, [HEAD_SHA]: promotion(), [newHead]: { ...moved, [PROMOTION_FILE]: booking('wohngeld', 'abnahme', { digest: DIGEST_V2 }) } } });
+    await t.probot.receive(pullRequestEvent('synchronize', { headSha: newHead, baseSha: newBase }));
+    const approval = checkRun(t.mock, APPROVAL_CHECK);
+    expect(approval.head_sha).toBe(newHead);
+    expect(approval.conclusion).toBe('success');
   });
 
   test('the author cannot approve their own change and is never asked', async () => {

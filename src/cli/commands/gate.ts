@@ -1,7 +1,9 @@
 /**
  * `freigabe gate --base … --head … --author LOGIN --head-sha SHA --reviews FILE [--commits FILE]
- * [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]`: the approval decision. The input files
- * are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data through.
+ * [--teams FILE] [--labels a,b] [--today YYYY-MM-DD] [--now ISO-8601]`: the approval decision. The
+ * input files are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data
+ * through. Approvals on older commits are compared by content with the head when `--repo` is
+ * a git repository that holds those commits (read-reviewed.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +14,8 @@ import { gateAllows, gateToJson } from '../../report/json.js';
 import { formatGateMarkdown } from '../../report/markdown.js';
 import { formatGateText } from '../../report/text.js';
 import { InputError, UsageError } from '../errors.js';
-import { COMMON_OPTIONS, SOURCE_OPTIONS, common, labels, parse, today, useColor, type CommandIO } from '../options.js';
+import { COMMON_OPTIONS, SOURCE_OPTIONS, clock, common, labels, parse, useColor, type CommandIO } from '../options.js';
+import { readReviewedSnapshots } from '../read-reviewed.js';
 import { readSources, sources } from '../sources.js';
 
 export const GATE_OPTIONS = {
@@ -91,7 +94,7 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   for (const required of ['author', 'head-sha', 'reviews'] as const) {
     if (values[required] === undefined || values[required] === '') throw new UsageError(t.missingOption(`--${required}`));
   }
-  const day = today(values.today, io, c.locale);
+  const time = clock(values, io, c.locale);
   const { base, head } = sources(values, c.repo, io, c.locale);
 
   // 1. read (I/O)
@@ -99,16 +102,17 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   const commits = values.commits !== undefined ? parseCommits(readJson(values.commits, io, c.locale), values.commits, c.locale) : undefined;
   const teams = values.teams !== undefined ? parseTeams(readJson(values.teams, io, c.locale), values.teams, c.locale) : undefined;
   const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
+  const reviewed = readReviewedSnapshots({ repo: c.repo, reviews, headSha: values['head-sha']!, locale: c.locale });
 
   // 2. decide (pure); manifests are not needed for the decision
   const result = plan({
     base: baseSnapshot,
     head: headSnapshot,
     labels: labels(values.labels),
-    today: day,
+    ...time,
     locale: c.locale,
     manifests: false,
-    review: { author: values.author!, headSha: values['head-sha']!, reviews, ...(commits ? { commits } : {}), ...(teams ? { teams } : {}) },
+    review: { author: values.author!, headSha: values['head-sha']!, reviews, ...(commits ? { commits } : {}), ...(teams ? { teams } : {}), reviewed },
   });
 
   // 3. report (I/O)

@@ -3,7 +3,7 @@ import { plan } from '../../core/plan.js';
 import { planJsonChunks } from '../../report/json.js';
 import { formatPlanMarkdown } from '../../report/markdown.js';
 import { planTextChunks } from '../../report/text.js';
-import { COMMON_OPTIONS, SOURCE_OPTIONS, common, labels, parse, today, useColor, type CommandIO } from '../options.js';
+import { COMMON_OPTIONS, SOURCE_OPTIONS, clock, common, labels, parse, useColor, type CommandIO } from '../options.js';
 import { readSources, sources } from '../sources.js';
 import { UsageError } from '../errors.js';
 import { uiText } from '../../i18n/cli.js';
@@ -13,12 +13,12 @@ export const PLAN_OPTIONS = { ...COMMON_OPTIONS, ...SOURCE_OPTIONS, 'max-chars':
 export function planCommand(argv: readonly string[], io: CommandIO, locale: 'de' | 'en'): number {
   const values = parse(argv, PLAN_OPTIONS, locale);
   const c = common(values, io);
-  const day = today(values.today, io, c.locale);
+  const time = clock(values, io, c.locale);
   const { base, head } = sources(values, c.repo, io, c.locale);
   // 1. read (I/O)
   const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
   // 2. plan (pure)
-  const result = plan({ base: baseSnapshot, head: headSnapshot, labels: labels(values.labels), today: day, locale: c.locale });
+  const result = plan({ base: baseSnapshot, head: headSnapshot, labels: labels(values.labels), ...time, locale: c.locale });
   // 3. report (I/O)
   // JSON and text are written in pieces: a first rollout's manifest diff is tens of megabytes.
   if (c.format === 'json') for (const chunk of planJsonChunks(result, c.locale)) io.stdout(chunk);

@@ -13,6 +13,13 @@ export type CommonPrincipal = string;
  */
 export type CommonPrincipals = CommonPrincipal[];
 /**
+ * GitHub logins or @org/team slugs.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "common_principals".
+ */
+export type CommonPrincipals1 = CommonPrincipal[];
+/**
  * A registry host, optionally with port and path prefix.
  *
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
@@ -27,11 +34,18 @@ export type RegistryHost = string;
  */
 export type CommonDnsLabel = string;
 /**
- * Who admits new Fachverfahren for this tenant.
+ * Protection level after BSI IT-Grundschutz.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "common_schutz".
+ */
+export type CommonSchutz = 'normal' | 'hoch' | 'sehr-hoch';
+/**
+ * GitHub logins or @org/team slugs.
  *
  * @minItems 1
  */
-export type CommonPrincipals1 = CommonPrincipal[];
+export type CommonPrincipals2 = CommonPrincipal[];
 /**
  * CPU in Kubernetes notation: cores ("2", 0.5) or millicores ("250m").
  *
@@ -54,9 +68,9 @@ export type CommonBytes = string | number;
  */
 export type CommonLogin = string;
 /**
- * Customer-side operators (informational).
+ * GitHub logins or @org/team slugs.
  */
-export type CommonPrincipals2 = CommonPrincipal[];
+export type CommonPrincipals3 = CommonPrincipal[];
 /**
  * A Kubernetes object name (DNS-1123 subdomain).
  *
@@ -65,12 +79,19 @@ export type CommonPrincipals2 = CommonPrincipal[];
  */
 export type K8SName = string;
 /**
- * GitHub logins or @org/team slugs.
+ * Name of an approval role.
  *
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
- * via the `definition` "common_principals".
+ * via the `definition` "roleName".
  */
-export type CommonPrincipals3 = CommonPrincipal[];
+export type RoleName = string;
+/**
+ * A date (YYYY-MM-DD) or a local date and time (YYYY-MM-DDTHH:MM) in Europe/Berlin, without offset.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "berlinTime".
+ */
+export type BerlinTime = string;
 /**
  * An amount of euros with at most two decimal places.
  *
@@ -78,13 +99,6 @@ export type CommonPrincipals3 = CommonPrincipal[];
  * via the `definition` "common_money".
  */
 export type CommonMoney = number | string;
-/**
- * Protection level after BSI IT-Grundschutz.
- *
- * This interface was referenced by `EstateDocuments`'s JSON-Schema
- * via the `definition` "common_schutz".
- */
-export type CommonSchutz = 'normal' | 'hoch' | 'sehr-hoch';
 
 export interface EstateDocuments {
   platform?: PlatformDocument;
@@ -116,6 +130,16 @@ export interface PlatformDocument {
   };
   spec: {
     approvers: CommonPrincipals;
+    /**
+     * Approval roles (e.g. informationssicherheit, betrieb): members as logins or @org/team. Stages name the roles their changes need; a tenant may add members for its own Fachverfahren.
+     */
+    roles?: {
+      [k: string]: CommonPrincipals1;
+    };
+    /**
+     * Segregation of duties: one person's approval fills at most one of the roles a change of a Fachverfahren and stage needs. false lets one person fill several roles (small teams).
+     */
+    segregationOfDuties?: boolean;
     /**
      * Container registries by trust class.
      */
@@ -336,6 +360,18 @@ export interface Stage {
    */
   minApprovals?: number;
   /**
+   * Further roles whose approval a change to this stage needs, besides the stage's approval: systempfleger (the Fachverfahren's Systempfleger), plattform (the platform approvers) or a role of spec.roles; optionally only for a Schutzbedarf or a Notfalländerung.
+   *
+   * @maxItems 10
+   */
+  roles?: StageRole[];
+  /**
+   * Änderungsstopp (change freeze) windows, Europe/Berlin time: inside one, a change to this stage needs a Notfalländerung (label notfall: the Verfahrensverantwortliche and a platform approver). Past windows are ignored, overlapping ones merge.
+   *
+   * @maxItems 50
+   */
+  aenderungsstopp?: Aenderungsstopp[];
+  /**
    * Registry classes that images in this stage may come from. Stages with only 'internal' also require digests.
    *
    * @minItems 1
@@ -357,7 +393,7 @@ export interface Stage {
      */
     hoheitsgebiet: string;
     /**
-     * Highest Schutzbedarf the cluster is certified for.
+     * Protection level after BSI IT-Grundschutz.
      */
     schutzniveau: 'normal' | 'hoch' | 'sehr-hoch';
     /**
@@ -365,6 +401,44 @@ export interface Stage {
      */
     shared: boolean;
   };
+}
+/**
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "stageRole".
+ */
+export interface StageRole {
+  /**
+   * systempfleger, plattform, or a role of spec.roles.
+   */
+  role: string;
+  /**
+   * Only for Fachverfahren with one of these Schutzbedarf values.
+   *
+   * @minItems 1
+   */
+  schutzbedarf?: CommonSchutz[];
+  /**
+   * true: only for a Notfalländerung.
+   */
+  notfall?: boolean;
+}
+/**
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "aenderungsstopp".
+ */
+export interface Aenderungsstopp {
+  /**
+   * First moment of the window; a date alone means 00:00 that day.
+   */
+  start: string;
+  /**
+   * The window ends at this time (exclusive); a date alone means the end of that day (inclusive).
+   */
+  end: string;
+  /**
+   * Why changes stop (shown in the plan, the check and the comment).
+   */
+  reason: string;
 }
 /**
  * This stage's traffic, replacing the platform's, and egress destinations added to the platform's.
@@ -415,7 +489,13 @@ export interface TenantDocument {
      * Official name of the public body.
      */
     title: string;
-    approvers: CommonPrincipals1;
+    approvers: CommonPrincipals2;
+    /**
+     * Members of approval roles (declared in platform.yaml) for this tenant's Fachverfahren, in addition to the platform's members.
+     */
+    roles?: {
+      [k: string]: CommonPrincipals1;
+    };
     /**
      * The contracted maximum over all stages together.
      */
@@ -477,18 +557,22 @@ export interface VerfahrenDocument {
      */
     verfahrensverantwortliche: CommonLogin[];
     /**
-     * Deputies who approve like a Verfahrensverantwortliche, optionally until a date.
+     * Deputies who approve like a Verfahrensverantwortliche, only inside their window (from, until; both optional, inclusive days in Europe/Berlin).
      */
     vertretung?: {
       login: CommonLogin;
+      /**
+       * First day (inclusive) on which the Vertretung may approve.
+       */
+      from?: string;
       /**
        * Last day (inclusive) on which the Vertretung may approve.
        */
       until?: string;
     }[];
-    systempfleger?: CommonPrincipals2;
+    systempfleger?: CommonPrincipals3;
     /**
-     * Protection need; decides which clusters the Fachverfahren may run on.
+     * Protection level after BSI IT-Grundschutz.
      */
     schutzbedarf: 'normal' | 'hoch' | 'sehr-hoch';
   };

@@ -8,16 +8,18 @@ import * as runtime2Module from 'ajv-formats/dist/formats.js';
 const runtime2 = typeof runtime2Module.default === 'object' && runtime2Module.default !== null ? runtime2Module.default : runtime2Module;
 
 export const platform = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/platform.schema.json","title":"Platform","description":"The platform of an IT-Dienstleister: stages, clusters, t-shirt sizes, prices, registries and platform approvers. One per estate, at <root>/platform.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Platform","description":"Always Platform."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the platform."}}},"spec":{"type":"object","required":["approvers","registries","sizes","storageClasses","stages"],"additionalProperties":false,"properties":{"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Platform approvers (logins or @org/team). They approve changes to platform.yaml, tenants, templates and settings, deletions and emergency changes."},"registries":{"type":"object","required":["internal"],"additionalProperties":false,"description":"Container registries by trust class.","properties":{"internal":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/registryHost"},"description":"Registries holding security-checked artifacts."},"external":{"type":"array","items":{"$ref":"#/$defs/registryHost"},"description":"Other registries, allowed only in stages that list 'external'."}}},"sizes":{"type":"object","description":"T-shirt sizes per replica: requests equal limits.","minProperties":1,"propertyNames":{"pattern":"^[A-Z0-9]{1,4}$"},"additionalProperties":{"$ref":"#/$defs/size"},"examples":[{"S":{"cpu":"250m","memory":"512Mi","pricePerMonth":15}}]},"storageClasses":{"type":"object","description":"Storage classes that volumes may use, with their price.","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"additionalProperties":{"type":"object","required":["pricePerGiBMonth"],"additionalProperties":false,"properties":{"pricePerGiBMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per GiB and month."}}}},"network":{"$ref":"#/$defs/network","description":"How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, egress open — the output of earlier versions."},"rollout":{"$ref":"#/$defs/rollout","description":"How Deployments roll out, for every stage (a stage's own rollout takes precedence). Absent: surge none, as in earlier versions."},"stages":{"type":"array","minItems":1,"maxItems":12,"description":"The ordered stages; promotion goes from top to bottom.","items":{"$ref":"#/$defs/stage"}}}}},"$defs":{"network":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}},"stageNetwork":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}},"traffic":{"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}},"egress":{"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}},"rollout":{"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}},"k8sName":{"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"registryHost":{"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]},"size":{"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}},"stage":{"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/platform.schema.json","title":"Platform","description":"The platform of an IT-Dienstleister: stages, clusters, t-shirt sizes, prices, registries and platform approvers. One per estate, at <root>/platform.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Platform","description":"Always Platform."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the platform."}}},"spec":{"type":"object","required":["approvers","registries","sizes","storageClasses","stages"],"additionalProperties":false,"properties":{"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Platform approvers (logins or @org/team). They approve changes to platform.yaml, tenants, templates and settings, deletions and emergency changes."},"roles":{"type":"object","description":"Approval roles (e.g. informationssicherheit, betrieb): members as logins or @org/team. Stages name the roles their changes need; a tenant may add members for its own Fachverfahren.","propertyNames":{"$ref":"#/$defs/roleName","not":{"enum":["verfahrensverantwortliche","systempfleger","plattform"]}},"additionalProperties":{"$ref":"common.schema.json#/$defs/principals"},"examples":[{"informationssicherheit":["@itdz/informationssicherheit"],"betrieb":["@itdz/betrieb"]}]},"segregationOfDuties":{"type":"boolean","default":true,"description":"Segregation of duties: one person's approval fills at most one of the roles a change of a Fachverfahren and stage needs. false lets one person fill several roles (small teams)."},"registries":{"type":"object","required":["internal"],"additionalProperties":false,"description":"Container registries by trust class.","properties":{"internal":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/registryHost"},"description":"Registries holding security-checked artifacts."},"external":{"type":"array","items":{"$ref":"#/$defs/registryHost"},"description":"Other registries, allowed only in stages that list 'external'."}}},"sizes":{"type":"object","description":"T-shirt sizes per replica: requests equal limits.","minProperties":1,"propertyNames":{"pattern":"^[A-Z0-9]{1,4}$"},"additionalProperties":{"$ref":"#/$defs/size"},"examples":[{"S":{"cpu":"250m","memory":"512Mi","pricePerMonth":15}}]},"storageClasses":{"type":"object","description":"Storage classes that volumes may use, with their price.","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"additionalProperties":{"type":"object","required":["pricePerGiBMonth"],"additionalProperties":false,"properties":{"pricePerGiBMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per GiB and month."}}}},"network":{"$ref":"#/$defs/network","description":"How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, egress open — the output of earlier versions."},"rollout":{"$ref":"#/$defs/rollout","description":"How Deployments roll out, for every stage (a stage's own rollout takes precedence). Absent: surge none, as in earlier versions."},"stages":{"type":"array","minItems":1,"maxItems":12,"description":"The ordered stages; promotion goes from top to bottom.","items":{"$ref":"#/$defs/stage"}}}}},"$defs":{"network":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}},"stageNetwork":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}},"traffic":{"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}},"egress":{"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}},"rollout":{"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}},"k8sName":{"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"registryHost":{"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]},"roleName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":40,"description":"Name of an approval role."},"berlinTime":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$","description":"A date (YYYY-MM-DD) or a local date and time (YYYY-MM-DDTHH:MM) in Europe/Berlin, without offset.","examples":["2026-12-21","2026-12-21T18:00"]},"aenderungsstopp":{"type":"object","required":["start","end","reason"],"additionalProperties":false,"properties":{"start":{"$ref":"#/$defs/berlinTime","description":"First moment of the window; a date alone means 00:00 that day."},"end":{"$ref":"#/$defs/berlinTime","description":"The window ends at this time (exclusive); a date alone means the end of that day (inclusive)."},"reason":{"type":"string","minLength":1,"maxLength":200,"description":"Why changes stop (shown in the plan, the check and the comment).","examples":["Jahreswechsel","Wahl zum Abgeordnetenhaus"]}}},"stageRole":{"type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"$ref":"#/$defs/roleName","description":"systempfleger, plattform, or a role of spec.roles."},"schutzbedarf":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/schutz"},"description":"Only for Fachverfahren with one of these Schutzbedarf values."},"notfall":{"type":"boolean","description":"true: only for a Notfalländerung."}}},"size":{"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}},"stage":{"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"roles":{"type":"array","maxItems":10,"description":"Further roles whose approval a change to this stage needs, besides the stage's approval: systempfleger (the Fachverfahren's Systempfleger), plattform (the platform approvers) or a role of spec.roles; optionally only for a Schutzbedarf or a Notfalländerung.","items":{"$ref":"#/$defs/stageRole"},"examples":[[{"role":"informationssicherheit","schutzbedarf":["hoch","sehr-hoch"]},{"role":"betrieb","notfall":true}]]},"aenderungsstopp":{"type":"array","maxItems":50,"description":"Änderungsstopp (change freeze) windows, Europe/Berlin time: inside one, a change to this stage needs a Notfalländerung (label notfall: the Verfahrensverantwortliche and a platform approver). Past windows are ignored, overlapping ones merge.","items":{"$ref":"#/$defs/aenderungsstopp"},"examples":[[{"start":"2026-12-21","end":"2027-01-04","reason":"Jahreswechsel"}]]},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}}}};
 const schema33 = {"type":"string","description":"A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"examples":["wohngeld","bezirksamt-mitte"]};
-const schema36 = {"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]};
-const schema41 = {"type":["number","string"],"description":"An amount of euros with at most two decimal places.","pattern":"^[0-9]+(\\.[0-9]{1,2})?$","minimum":0,"examples":[45,"2500.00"]};
-const schema59 = {"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}};
+const schema36 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":40,"description":"Name of an approval role."};
+const schema37 = {"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]};
+const schema42 = {"type":["number","string"],"description":"An amount of euros with at most two decimal places.","pattern":"^[0-9]+(\\.[0-9]{1,2})?$","minimum":0,"examples":[45,"2500.00"]};
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}};
 const func1 = runtime0.default;
+const func2 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern6 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$", "u");
-const pattern8 = new RegExp("^[A-Z0-9]{1,4}$", "u");
-const pattern11 = new RegExp("^[0-9]+(\\.[0-9]{1,2})?$", "u");
+const pattern7 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$", "u");
+const pattern9 = new RegExp("^[A-Z0-9]{1,4}$", "u");
+const pattern12 = new RegExp("^[0-9]+(\\.[0-9]{1,2})?$", "u");
 const schema34 = {"type":"array","description":"GitHub logins or @org/team slugs.","items":{"$ref":"#/$defs/principal"},"uniqueItems":true};
 const schema35 = {"type":"string","description":"A GitHub login, or a team written as @org/team-slug.","pattern":"^(@[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$","examples":["m-schulz","@itdz/plattform"]};
 const pattern5 = new RegExp("^(@[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$", "u");
@@ -96,16 +98,16 @@ return errors === 0;
 }
 validate22.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema38 = {"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}};
-const schema39 = {"type":["string","number"],"description":"CPU in Kubernetes notation: cores (\"2\", 0.5) or millicores (\"250m\").","pattern":"^[0-9]+(\\.[0-9]{1,3})?m?$","minimum":0,"examples":["250m","2"]};
-const schema40 = {"type":["string","number"],"description":"An amount of memory or storage in Kubernetes notation, e.g. 512Mi, 2Gi, 1T.","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$","minimum":0,"examples":["512Mi","50Gi"]};
-const pattern9 = new RegExp("^[0-9]+(\\.[0-9]{1,3})?m?$", "u");
-const pattern10 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "u");
+const schema39 = {"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}};
+const schema40 = {"type":["string","number"],"description":"CPU in Kubernetes notation: cores (\"2\", 0.5) or millicores (\"250m\").","pattern":"^[0-9]+(\\.[0-9]{1,3})?m?$","minimum":0,"examples":["250m","2"]};
+const schema41 = {"type":["string","number"],"description":"An amount of memory or storage in Kubernetes notation, e.g. 512Mi, 2Gi, 1T.","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$","minimum":0,"examples":["512Mi","50Gi"]};
+const pattern10 = new RegExp("^[0-9]+(\\.[0-9]{1,3})?m?$", "u");
+const pattern11 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -158,7 +160,7 @@ errors++;
 if(data.cpu !== undefined){
 let data0 = data.cpu;
 if((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))){
-const err4 = {instancePath:instancePath+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema39.type},message:"must be string,number"};
+const err4 = {instancePath:instancePath+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -180,7 +182,7 @@ errors++;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
+if(!pattern10.test(data0)){
 const err6 = {instancePath:instancePath+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,3})?m?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,3})?m?$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -195,7 +197,7 @@ errors++;
 if(data.memory !== undefined){
 let data1 = data.memory;
 if((typeof data1 !== "string") && (!((typeof data1 == "number") && (isFinite(data1))))){
-const err7 = {instancePath:instancePath+"/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+const err7 = {instancePath:instancePath+"/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -217,7 +219,7 @@ errors++;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern10.test(data1)){
+if(!pattern11.test(data1)){
 const err9 = {instancePath:instancePath+"/memory",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -232,7 +234,7 @@ errors++;
 if(data.pricePerMonth !== undefined){
 let data2 = data.pricePerMonth;
 if((!((typeof data2 == "number") && (isFinite(data2)))) && (typeof data2 !== "string")){
-const err10 = {instancePath:instancePath+"/pricePerMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema41.type},message:"must be number,string"};
+const err10 = {instancePath:instancePath+"/pricePerMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema42.type},message:"must be number,string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -254,7 +256,7 @@ errors++;
 }
 }
 if(typeof data2 === "string"){
-if(!pattern11.test(data2)){
+if(!pattern12.test(data2)){
 const err12 = {instancePath:instancePath+"/pricePerMonth",schemaPath:"common.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -277,23 +279,23 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}};
-const schema44 = {"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}};
-const schema45 = {"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
-const schema49 = {"type":"object","description":"Kubernetes labels (key: value) selecting pods.","minProperties":1,"maxProperties":10,"propertyNames":{"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$","maxLength":316},"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63}};
-const pattern14 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
-const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
-const pattern19 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}};
+const schema45 = {"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}};
+const schema46 = {"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const schema50 = {"type":"object","description":"Kubernetes labels (key: value) selecting pods.","minProperties":1,"maxProperties":10,"propertyNames":{"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$","maxLength":316},"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63}};
+const pattern15 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const pattern19 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
+const pattern20 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -381,7 +383,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern14.test(data1)){
+if(!pattern15.test(data1)){
 const err7 = {instancePath:instancePath+"/gateway/name",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -451,7 +453,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!pattern14.test(data3)){
+if(!pattern15.test(data3)){
 const err13 = {instancePath:instancePath+"/gateway/sectionName",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -544,7 +546,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern18.test(key2)){
+if(!pattern19.test(key2)){
 const err21 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err21];
@@ -580,7 +582,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern19.test(data6)){
+if(!pattern20.test(data6)){
 const err24 = {instancePath:instancePath+"/gateway/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -674,7 +676,7 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(!pattern14.test(data8)){
+if(!pattern15.test(data8)){
 const err32 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
@@ -767,7 +769,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!pattern18.test(key5)){
+if(!pattern19.test(key5)){
 const err40 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err40];
@@ -803,7 +805,7 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(!pattern19.test(data11)){
+if(!pattern20.test(data11)){
 const err43 = {instancePath:instancePath+"/ingress/podLabels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -860,19 +862,19 @@ vErrors.push(err47);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}};
-const schema56 = {"type":"object","description":"A destination outside the namespace: an IP range (cidr) or a namespace of the cluster (optionally only pods with podLabels), on the given ports. NetworkPolicy cannot match host names.","required":["ports"],"additionalProperties":false,"properties":{"cidr":{"type":"string","maxLength":43,"pattern":"^[0-9a-fA-F:.]+/[0-9]{1,3}$","description":"An IPv4 or IPv6 network in CIDR notation, e.g. 10.20.0.0/16.","examples":["10.20.0.0/16"]},"namespace":{"$ref":"#/$defs/dnsLabel","description":"A namespace of the cluster."},"podLabels":{"$ref":"#/$defs/labels","description":"Only pods with these labels in the namespace."},"ports":{"type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"type":"integer","minimum":1,"maximum":65535},"description":"Destination ports."},"protocol":{"enum":["TCP","UDP","SCTP"],"default":"TCP"}}};
-const pattern27 = new RegExp("^[0-9a-fA-F:.]+/[0-9]{1,3}$", "u");
+const schema54 = {"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}};
+const schema57 = {"type":"object","description":"A destination outside the namespace: an IP range (cidr) or a namespace of the cluster (optionally only pods with podLabels), on the given ports. NetworkPolicy cannot match host names.","required":["ports"],"additionalProperties":false,"properties":{"cidr":{"type":"string","maxLength":43,"pattern":"^[0-9a-fA-F:.]+/[0-9]{1,3}$","description":"An IPv4 or IPv6 network in CIDR notation, e.g. 10.20.0.0/16.","examples":["10.20.0.0/16"]},"namespace":{"$ref":"#/$defs/dnsLabel","description":"A namespace of the cluster."},"podLabels":{"$ref":"#/$defs/labels","description":"Only pods with these labels in the namespace."},"ports":{"type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"type":"integer","minimum":1,"maximum":65535},"description":"Destination ports."},"protocol":{"enum":["TCP","UDP","SCTP"],"default":"TCP"}}};
+const pattern28 = new RegExp("^[0-9a-fA-F:.]+/[0-9]{1,3}$", "u");
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -915,7 +917,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern27.test(data0)){
+if(!pattern28.test(data0)){
 const err3 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$"},message:"must match pattern \""+"^[0-9a-fA-F:.]+/[0-9]{1,3}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -1008,7 +1010,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern18.test(key1)){
+if(!pattern19.test(key1)){
 const err11 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err11];
@@ -1044,7 +1046,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern19.test(data3)){
+if(!pattern20.test(data3)){
 const err14 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -1176,7 +1178,7 @@ errors++;
 if(data.protocol !== undefined){
 let data6 = data.protocol;
 if(!(((data6 === "TCP") || (data6 === "UDP")) || (data6 === "SCTP"))){
-const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema56.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema57.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1197,16 +1199,16 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1229,7 +1231,7 @@ errors++;
 if(data.normal !== undefined){
 let data0 = data.normal;
 if(!((data0 === "open") || (data0 === "restricted"))){
-const err1 = {instancePath:instancePath+"/normal",schemaPath:"#/properties/normal/enum",keyword:"enum",params:{allowedValues: schema53.properties.normal.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/normal",schemaPath:"#/properties/normal/enum",keyword:"enum",params:{allowedValues: schema54.properties.normal.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1335,7 +1337,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern18.test(key2)){
+if(!pattern19.test(key2)){
 const err10 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err10];
@@ -1371,7 +1373,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!pattern19.test(data4)){
+if(!pattern20.test(data4)){
 const err13 = {instancePath:instancePath+"/dns/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -1432,8 +1434,8 @@ errors++;
 }
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate30(data5[i0], {instancePath:instancePath+"/allow/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate31(data5[i0], {instancePath:instancePath+"/allow/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -1460,16 +1462,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1490,14 +1492,14 @@ errors++;
 }
 }
 if(data.traffic !== undefined){
-if(!(validate27(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate28(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
 if(data.egress !== undefined){
-if(!(validate29(data.egress, {instancePath:instancePath+"/egress",parentData:data,parentDataProperty:"egress",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate30(data.egress, {instancePath:instancePath+"/egress",parentData:data,parentDataProperty:"egress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
@@ -1512,21 +1514,346 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema60 = {"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}};
+const schema61 = {"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"roles":{"type":"array","maxItems":10,"description":"Further roles whose approval a change to this stage needs, besides the stage's approval: systempfleger (the Fachverfahren's Systempfleger), plattform (the platform approvers) or a role of spec.roles; optionally only for a Schutzbedarf or a Notfalländerung.","items":{"$ref":"#/$defs/stageRole"},"examples":[[{"role":"informationssicherheit","schutzbedarf":["hoch","sehr-hoch"]},{"role":"betrieb","notfall":true}]]},"aenderungsstopp":{"type":"array","maxItems":50,"description":"Änderungsstopp (change freeze) windows, Europe/Berlin time: inside one, a change to this stage needs a Notfalländerung (label notfall: the Verfahrensverantwortliche and a platform approver). Past windows are ignored, overlapping ones merge.","items":{"$ref":"#/$defs/aenderungsstopp"},"examples":[[{"start":"2026-12-21","end":"2027-01-04","reason":"Jahreswechsel"}]]},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}};
 const schema65 = {"type":"string","description":"Protection level after BSI IT-Grundschutz.","enum":["normal","hoch","sehr-hoch"]};
-const pattern33 = new RegExp("^https://", "u");
-const pattern34 = new RegExp("^[A-Z]{2}$", "u");
-const schema62 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}};
+const pattern37 = new RegExp("^https://", "u");
+const pattern38 = new RegExp("^[A-Z]{2}$", "u");
+const schema63 = {"type":"object","required":["role"],"additionalProperties":false,"properties":{"role":{"$ref":"#/$defs/roleName","description":"systempfleger, plattform, or a role of spec.roles."},"schutzbedarf":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/schutz"},"description":"Only for Fachverfahren with one of these Schutzbedarf values."},"notfall":{"type":"boolean","description":"true: only for a Notfalländerung."}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.role === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "role") || (key0 === "schutzbedarf")) || (key0 === "notfall"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.role !== undefined){
+let data0 = data.role;
+if(typeof data0 === "string"){
+if(func1(data0) > 40){
+const err2 = {instancePath:instancePath+"/role",schemaPath:"#/$defs/roleName/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern4.test(data0)){
+const err3 = {instancePath:instancePath+"/role",schemaPath:"#/$defs/roleName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/role",schemaPath:"#/$defs/roleName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.schutzbedarf !== undefined){
+let data1 = data.schutzbedarf;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err5 = {instancePath:instancePath+"/schutzbedarf",schemaPath:"#/properties/schutzbedarf/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/schutzbedarf/" + i0,schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(((data2 === "normal") || (data2 === "hoch")) || (data2 === "sehr-hoch"))){
+const err7 = {instancePath:instancePath+"/schutzbedarf/" + i0,schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+let i1 = data1.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data1[i1], data1[j0])){
+const err8 = {instancePath:instancePath+"/schutzbedarf",schemaPath:"#/properties/schutzbedarf/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/schutzbedarf",schemaPath:"#/properties/schutzbedarf/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.notfall !== undefined){
+if(typeof data.notfall !== "boolean"){
+const err10 = {instancePath:instancePath+"/notfall",schemaPath:"#/properties/notfall/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema66 = {"type":"object","required":["start","end","reason"],"additionalProperties":false,"properties":{"start":{"$ref":"#/$defs/berlinTime","description":"First moment of the window; a date alone means 00:00 that day."},"end":{"$ref":"#/$defs/berlinTime","description":"The window ends at this time (exclusive); a date alone means the end of that day (inclusive)."},"reason":{"type":"string","minLength":1,"maxLength":200,"description":"Why changes stop (shown in the plan, the check and the comment).","examples":["Jahreswechsel","Wahl zum Abgeordnetenhaus"]}}};
+const schema67 = {"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$","description":"A date (YYYY-MM-DD) or a local date and time (YYYY-MM-DDTHH:MM) in Europe/Berlin, without offset.","examples":["2026-12-21","2026-12-21T18:00"]};
+const pattern34 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$", "u");
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.start === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.end === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.reason === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "start") || (key0 === "end")) || (key0 === "reason"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.start !== undefined){
+let data0 = data.start;
+if(typeof data0 === "string"){
+if(!pattern34.test(data0)){
+const err4 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/berlinTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/berlinTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.end !== undefined){
+let data1 = data.end;
+if(typeof data1 === "string"){
+if(!pattern34.test(data1)){
+const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/berlinTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2})?$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/berlinTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data2 = data.reason;
+if(typeof data2 === "string"){
+if(func1(data2) > 200){
+const err8 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema69 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1547,8 +1874,8 @@ errors++;
 }
 }
 if(data.traffic !== undefined){
-if(!(validate27(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate28(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
@@ -1582,8 +1909,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate30(data2[i0], {instancePath:instancePath+"/egress/allow/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate31(data2[i0], {instancePath:instancePath+"/egress/allow/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
@@ -1622,17 +1949,17 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const formats0 = runtime2.fullFormats.uri;
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate34.evaluated;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1691,7 +2018,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!((((((((key0 === "name") || (key0 === "title")) || (key0 === "approval")) || (key0 === "minApprovals")) || (key0 === "registries")) || (key0 === "network")) || (key0 === "rollout")) || (key0 === "cluster"))){
+if(!(func2.call(schema61.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1797,7 +2124,7 @@ errors++;
 if(data.approval !== undefined){
 let data2 = data.approval;
 if(!((data2 === "none") || (data2 === "verfahrensverantwortliche"))){
-const err14 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema60.properties.approval.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema61.properties.approval.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1842,11 +2169,11 @@ errors++;
 }
 }
 }
-if(data.registries !== undefined){
-let data4 = data.registries;
+if(data.roles !== undefined){
+let data4 = data.roles;
 if(Array.isArray(data4)){
-if(data4.length < 1){
-const err18 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data4.length > 10){
+const err18 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1857,9 +2184,14 @@ errors++;
 }
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(!((data5 === "internal") || (data5 === "external"))){
-const err19 = {instancePath:instancePath+"/registries/" + i0,schemaPath:"#/properties/registries/items/enum",keyword:"enum",params:{allowedValues: schema60.properties.registries.items.enum},message:"must be equal to one of the allowed values"};
+if(!(validate36(data4[i0], {instancePath:instancePath+"/roles/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1869,14 +2201,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-let i1 = data4.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data4[i1], data4[j0])){
-const err20 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(data.aenderungsstopp !== undefined){
+let data6 = data.aenderungsstopp;
+if(Array.isArray(data6)){
+if(data6.length > 50){
+const err20 = {instancePath:instancePath+"/aenderungsstopp",schemaPath:"#/properties/aenderungsstopp/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1884,14 +2213,17 @@ else {
 vErrors.push(err20);
 }
 errors++;
-break outer0;
 }
-}
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate38(data6[i1], {instancePath:instancePath+"/aenderungsstopp/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err21 = {instancePath:instancePath+"/aenderungsstopp",schemaPath:"#/properties/aenderungsstopp/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1901,18 +2233,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.network !== undefined){
-if(!(validate35(data.network, {instancePath:instancePath+"/network",parentData:data,parentDataProperty:"network",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-}
-if(data.rollout !== undefined){
-let data7 = data.rollout;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key1 in data7){
-if(!(key1 === "surge")){
-const err22 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data.registries !== undefined){
+let data8 = data.registries;
+if(Array.isArray(data8)){
+if(data8.length < 1){
+const err22 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1921,11 +2246,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data7.surge !== undefined){
-let data8 = data7.surge;
-if(!((data8 === "none") || (data8 === "headroom"))){
-const err23 = {instancePath:instancePath+"/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema59.properties.surge.enum},message:"must be equal to one of the allowed values"};
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+let data9 = data8[i2];
+if(!((data9 === "internal") || (data9 === "external"))){
+const err23 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/enum",keyword:"enum",params:{allowedValues: schema61.properties.registries.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1935,9 +2260,14 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let i3 = data8.length;
+let j0;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j0 = i3; j0--;){
+if(func0(data8[i3], data8[j0])){
+const err24 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i3+" are identical)"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1945,13 +2275,14 @@ else {
 vErrors.push(err24);
 }
 errors++;
+break outer0;
 }
 }
-if(data.cluster !== undefined){
-let data9 = data.cluster;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.name === undefined){
-const err25 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1960,8 +2291,19 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data9.server === undefined){
-const err26 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
+}
+if(data.network !== undefined){
+if(!(validate40(data.network, {instancePath:instancePath+"/network",parentData:data,parentDataProperty:"network",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+if(data.rollout !== undefined){
+let data11 = data.rollout;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key1 in data11){
+if(!(key1 === "surge")){
+const err26 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1970,8 +2312,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data9.hoheitsgebiet === undefined){
-const err27 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "hoheitsgebiet"},message:"must have required property '"+"hoheitsgebiet"+"'"};
+}
+if(data11.surge !== undefined){
+let data12 = data11.surge;
+if(!((data12 === "none") || (data12 === "headroom"))){
+const err27 = {instancePath:instancePath+"/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema60.properties.surge.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1980,8 +2325,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data9.schutzniveau === undefined){
-const err28 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "schutzniveau"},message:"must have required property '"+"schutzniveau"+"'"};
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1990,8 +2337,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data9.shared === undefined){
-const err29 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
+}
+if(data.cluster !== undefined){
+let data13 = data.cluster;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.name === undefined){
+const err29 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2000,9 +2351,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-for(const key2 in data9){
-if(!(((((key2 === "name") || (key2 === "server")) || (key2 === "hoheitsgebiet")) || (key2 === "schutzniveau")) || (key2 === "shared"))){
-const err30 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data13.server === undefined){
+const err30 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2011,12 +2361,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data9.name !== undefined){
-let data10 = data9.name;
-if(typeof data10 === "string"){
-if(func1(data10) > 63){
-const err31 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data13.hoheitsgebiet === undefined){
+const err31 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "hoheitsgebiet"},message:"must have required property '"+"hoheitsgebiet"+"'"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2025,8 +2371,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(!pattern4.test(data10)){
-const err32 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(data13.schutzniveau === undefined){
+const err32 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "schutzniveau"},message:"must have required property '"+"schutzniveau"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2035,9 +2381,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.shared === undefined){
+const err33 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2046,12 +2391,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data9.server !== undefined){
-let data11 = data9.server;
-if(typeof data11 === "string"){
-if(!pattern33.test(data11)){
-const err34 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
+for(const key2 in data13){
+if(!(((((key2 === "name") || (key2 === "server")) || (key2 === "hoheitsgebiet")) || (key2 === "schutzniveau")) || (key2 === "shared"))){
+const err34 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2060,8 +2402,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!(formats0(data11))){
-const err35 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+if(data13.name !== undefined){
+let data14 = data13.name;
+if(typeof data14 === "string"){
+if(func1(data14) > 63){
+const err35 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2070,9 +2416,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern4.test(data14)){
+const err36 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2082,11 +2427,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data9.hoheitsgebiet !== undefined){
-let data12 = data9.hoheitsgebiet;
-if(typeof data12 === "string"){
-if(!pattern34.test(data12)){
-const err37 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+else {
+const err37 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2096,8 +2438,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.server !== undefined){
+let data15 = data13.server;
+if(typeof data15 === "string"){
+if(!pattern37.test(data15)){
+const err38 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2106,11 +2451,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data9.schutzniveau !== undefined){
-let data13 = data9.schutzniveau;
-if(typeof data13 !== "string"){
-const err39 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats0(data15))){
+const err39 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2119,8 +2461,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!(((data13 === "normal") || (data13 === "hoch")) || (data13 === "sehr-hoch"))){
-const err40 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err40 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2130,9 +2473,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data9.shared !== undefined){
-if(typeof data9.shared !== "boolean"){
-const err41 = {instancePath:instancePath+"/cluster/shared",schemaPath:"#/properties/cluster/properties/shared/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data13.hoheitsgebiet !== undefined){
+let data16 = data13.hoheitsgebiet;
+if(typeof data16 === "string"){
+if(!pattern38.test(data16)){
+const err41 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2142,9 +2487,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
 else {
-const err42 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err42 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2154,9 +2498,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data13.schutzniveau !== undefined){
+let data17 = data13.schutzniveau;
+if(typeof data17 !== "string"){
+const err43 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2165,10 +2510,56 @@ vErrors.push(err43);
 }
 errors++;
 }
-validate34.errors = vErrors;
+if(!(((data17 === "normal") || (data17 === "hoch")) || (data17 === "sehr-hoch"))){
+const err44 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data13.shared !== undefined){
+if(typeof data13.shared !== "boolean"){
+const err45 = {instancePath:instancePath+"/cluster/shared",schemaPath:"#/properties/cluster/properties/shared/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+validate35.errors = vErrors;
 return errors === 0;
 }
-validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2385,7 +2776,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data4){
-if(!(((((((key2 === "approvers") || (key2 === "registries")) || (key2 === "sizes")) || (key2 === "storageClasses")) || (key2 === "network")) || (key2 === "rollout")) || (key2 === "stages"))){
+if(!(func2.call(schema31.properties.spec.properties, key2))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -2425,11 +2816,14 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data4.registries !== undefined){
-let data6 = data4.registries;
+if(data4.roles !== undefined){
+let data6 = data4.roles;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.internal === undefined){
-const err21 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/required",keyword:"required",params:{missingProperty: "internal"},message:"must have required property '"+"internal"+"'"};
+for(const key3 in data6){
+const _errs17 = errors;
+if(typeof key3 === "string"){
+if(func1(key3) > 40){
+const err21 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/$defs/roleName/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",propertyName:key3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2438,9 +2832,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key3 in data6){
-if(!((key3 === "internal") || (key3 === "external"))){
-const err22 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(!pattern4.test(key3)){
+const err22 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/$defs/roleName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2450,11 +2843,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data6.internal !== undefined){
-let data7 = data6.internal;
-if(Array.isArray(data7)){
-if(data7.length < 1){
-const err23 = {instancePath:instancePath+"/spec/registries/internal",schemaPath:"#/properties/spec/properties/registries/properties/internal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err23 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/$defs/roleName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2463,12 +2853,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
-const err24 = {instancePath:instancePath+"/spec/registries/internal/" + i0,schemaPath:"#/$defs/registryHost/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"+"\""};
+const _errs20 = errors;
+const _errs21 = errors;
+if(!(((key3 === "verfahrensverantwortliche") || (key3 === "systempfleger")) || (key3 === "plattform"))){
+const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2477,9 +2865,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/spec/registries/internal/" + i0,schemaPath:"#/$defs/registryHost/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid6 = _errs21 === errors;
+if(valid6){
+const err25 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",propertyName:key3};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2488,10 +2876,20 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
+else {
+errors = _errs20;
+if(vErrors !== null){
+if(_errs20){
+vErrors.length = _errs20;
 }
 else {
-const err26 = {instancePath:instancePath+"/spec/registries/internal",schemaPath:"#/properties/spec/properties/registries/properties/internal/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+var valid4 = _errs17 === errors;
+if(!valid4){
+const err26 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2501,15 +2899,15 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data6.external !== undefined){
-let data9 = data6.external;
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-if(typeof data10 === "string"){
-if(!pattern6.test(data10)){
-const err27 = {instancePath:instancePath+"/spec/registries/external/" + i1,schemaPath:"#/$defs/registryHost/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"+"\""};
+for(const key4 in data6){
+if(!(validate22(data6[key4], {instancePath:instancePath+"/spec/roles/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2519,8 +2917,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/spec/registries/external/" + i1,schemaPath:"#/$defs/registryHost/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data4.segregationOfDuties !== undefined){
+if(typeof data4.segregationOfDuties !== "boolean"){
+const err28 = {instancePath:instancePath+"/spec/segregationOfDuties",schemaPath:"#/properties/spec/properties/segregationOfDuties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2530,9 +2929,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/spec/registries/external",schemaPath:"#/properties/spec/properties/registries/properties/external/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data4.registries !== undefined){
+let data9 = data4.registries;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.internal === undefined){
+const err29 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/required",keyword:"required",params:{missingProperty: "internal"},message:"must have required property '"+"internal"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2541,10 +2942,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key5 in data9){
+if(!((key5 === "internal") || (key5 === "external"))){
+const err30 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2554,11 +2954,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data4.sizes !== undefined){
-let data11 = data4.sizes;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(Object.keys(data11).length < 1){
-const err31 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data9.internal !== undefined){
+let data10 = data9.internal;
+if(Array.isArray(data10)){
+if(data10.length < 1){
+const err31 = {instancePath:instancePath+"/spec/registries/internal",schemaPath:"#/properties/spec/properties/registries/properties/internal/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2567,11 +2967,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-for(const key4 in data11){
-const _errs30 = errors;
-if(typeof key4 === "string"){
-if(!pattern8.test(key4)){
-const err32 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]{1,4}$"},message:"must match pattern \""+"^[A-Z0-9]{1,4}$"+"\"",propertyName:key4};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(!pattern7.test(data11)){
+const err32 = {instancePath:instancePath+"/spec/registries/internal/" + i0,schemaPath:"#/$defs/registryHost/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2581,9 +2982,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-var valid11 = _errs30 === errors;
-if(!valid11){
-const err33 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+else {
+const err33 = {instancePath:instancePath+"/spec/registries/internal/" + i0,schemaPath:"#/$defs/registryHost/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2593,15 +2993,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-for(const key5 in data11){
-if(!(validate24(data11[key5], {instancePath:instancePath+"/spec/sizes/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data11,parentDataProperty:key5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err34 = {instancePath:instancePath+"/spec/registries/internal",schemaPath:"#/properties/spec/properties/registries/properties/internal/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2611,11 +3005,15 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data4.storageClasses !== undefined){
-let data13 = data4.storageClasses;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(Object.keys(data13).length < 1){
-const err35 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data9.external !== undefined){
+let data12 = data9.external;
+if(Array.isArray(data12)){
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+if(typeof data13 === "string"){
+if(!pattern7.test(data13)){
+const err35 = {instancePath:instancePath+"/spec/registries/external/" + i1,schemaPath:"#/$defs/registryHost/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2624,11 +3022,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-for(const key6 in data13){
-const _errs35 = errors;
-if(typeof key6 === "string"){
-if(!pattern4.test(key6)){
-const err36 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key6};
+}
+else {
+const err36 = {instancePath:instancePath+"/spec/registries/external/" + i1,schemaPath:"#/$defs/registryHost/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2638,9 +3034,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-var valid13 = _errs35 === errors;
-if(!valid13){
-const err37 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid"};
+}
+else {
+const err37 = {instancePath:instancePath+"/spec/registries/external",schemaPath:"#/properties/spec/properties/registries/properties/external/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2650,11 +3046,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-for(const key7 in data13){
-let data14 = data13[key7];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.pricePerGiBMonth === undefined){
-const err38 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/required",keyword:"required",params:{missingProperty: "pricePerGiBMonth"},message:"must have required property '"+"pricePerGiBMonth"+"'"};
+}
+else {
+const err38 = {instancePath:instancePath+"/spec/registries",schemaPath:"#/properties/spec/properties/registries/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2663,9 +3057,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-for(const key8 in data14){
-if(!(key8 === "pricePerGiBMonth")){
-const err39 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+if(data4.sizes !== undefined){
+let data14 = data4.sizes;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(Object.keys(data14).length < 1){
+const err39 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2674,11 +3071,11 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data14.pricePerGiBMonth !== undefined){
-let data15 = data14.pricePerGiBMonth;
-if((!((typeof data15 == "number") && (isFinite(data15)))) && (typeof data15 !== "string")){
-const err40 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema41.type},message:"must be number,string"};
+for(const key6 in data14){
+const _errs41 = errors;
+if(typeof key6 === "string"){
+if(!pattern9.test(key6)){
+const err40 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]{1,4}$"},message:"must match pattern \""+"^[A-Z0-9]{1,4}$"+"\"",propertyName:key6};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2687,9 +3084,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err41 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var valid15 = _errs41 === errors;
+if(!valid15){
+const err41 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2699,9 +3097,15 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(typeof data15 === "string"){
-if(!pattern11.test(data15)){
-const err42 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,2})?$"+"\""};
+for(const key7 in data14){
+if(!(validate25(data14[key7], {instancePath:instancePath+"/spec/sizes/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data14,parentDataProperty:key7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/spec/sizes",schemaPath:"#/properties/spec/properties/sizes/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2711,10 +3115,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/spec/storageClasses/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.storageClasses !== undefined){
+let data16 = data4.storageClasses;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(Object.keys(data16).length < 1){
+const err43 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2723,10 +3128,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key8 in data16){
+const _errs46 = errors;
+if(typeof key8 === "string"){
+if(!pattern4.test(key8)){
+const err44 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key8};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2736,18 +3142,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data4.network !== undefined){
-if(!(validate26(data4.network, {instancePath:instancePath+"/spec/network",parentData:data4,parentDataProperty:"network",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-}
-if(data4.rollout !== undefined){
-let data17 = data4.rollout;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key9 in data17){
-if(!(key9 === "surge")){
-const err45 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+var valid17 = _errs46 === errors;
+if(!valid17){
+const err45 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2757,10 +3154,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data17.surge !== undefined){
-let data18 = data17.surge;
-if(!((data18 === "none") || (data18 === "headroom"))){
-const err46 = {instancePath:instancePath+"/spec/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema59.properties.surge.enum},message:"must be equal to one of the allowed values"};
+for(const key9 in data16){
+let data17 = data16[key9];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.pricePerGiBMonth === undefined){
+const err46 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/required",keyword:"required",params:{missingProperty: "pricePerGiBMonth"},message:"must have required property '"+"pricePerGiBMonth"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2769,10 +3167,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key10 in data17){
+if(!(key10 === "pricePerGiBMonth")){
+const err47 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2782,11 +3179,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data4.stages !== undefined){
-let data19 = data4.stages;
-if(Array.isArray(data19)){
-if(data19.length > 12){
-const err48 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/maxItems",keyword:"maxItems",params:{limit: 12},message:"must NOT have more than 12 items"};
+if(data17.pricePerGiBMonth !== undefined){
+let data18 = data17.pricePerGiBMonth;
+if((!((typeof data18 == "number") && (isFinite(data18)))) && (typeof data18 !== "string")){
+const err48 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema42.type},message:"must be number,string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2795,8 +3191,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data19.length < 1){
-const err49 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err49 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2805,16 +3202,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-const len2 = data19.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate34(data19[i2], {instancePath:instancePath+"/spec/stages/" + i2,parentData:data19,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data18 === "string"){
+if(!pattern12.test(data18)){
+const err50 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/pricePerGiBMonth",schemaPath:"common.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2825,8 +3216,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err51 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err51 = {instancePath:instancePath+"/spec/storageClasses/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/storageClasses/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2838,7 +3230,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/spec/storageClasses",schemaPath:"#/properties/spec/properties/storageClasses/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2847,18 +3239,130 @@ vErrors.push(err52);
 }
 errors++;
 }
+}
+if(data4.network !== undefined){
+if(!(validate27(data4.network, {instancePath:instancePath+"/spec/network",parentData:data4,parentDataProperty:"network",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data4.rollout !== undefined){
+let data20 = data4.rollout;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key11 in data20){
+if(!(key11 === "surge")){
+const err53 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data20.surge !== undefined){
+let data21 = data20.surge;
+if(!((data21 === "none") || (data21 === "headroom"))){
+const err54 = {instancePath:instancePath+"/spec/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema60.properties.surge.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data4.stages !== undefined){
+let data22 = data4.stages;
+if(Array.isArray(data22)){
+if(data22.length > 12){
+const err56 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/maxItems",keyword:"maxItems",params:{limit: 12},message:"must NOT have more than 12 items"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data22.length < 1){
+const err57 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+const len2 = data22.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate35(data22[i2], {instancePath:instancePath+"/spec/stages/" + i2,parentData:data22,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const tenant = validate40;
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer (Mandant) with its contracted Kontingent and monthly budget. One per file at <root>/tenants/<name>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Tenant","description":"Always Tenant."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Tenant name; equals the file name."}}},"spec":{"type":"object","required":["title","approvers","kontingent"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Official name of the public body.","examples":["Bezirksamt Mitte von Berlin"]},"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Who admits new Fachverfahren for this tenant."},"kontingent":{"type":"object","required":["cpu","memory","storage","budgetPerMonth"],"additionalProperties":false,"description":"The contracted maximum over all stages together.","properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"},"budgetPerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per month, the plannable maximum."}},"examples":[{"cpu":"24","memory":"48Gi","storage":"500Gi","budgetPerMonth":2500}]},"stages":{"type":"object","description":"Optional ceilings per stage, below the Kontingent.","propertyNames":{"$ref":"common.schema.json#/$defs/dnsLabel"},"additionalProperties":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"}}},"examples":[{"produktion":{"cpu":"12","memory":"24Gi"}}]}}}}};
+export const tenant = validate45;
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer (Mandant) with its contracted Kontingent and monthly budget. One per file at <root>/tenants/<name>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Tenant","description":"Always Tenant."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Tenant name; equals the file name."}}},"spec":{"type":"object","required":["title","approvers","kontingent"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Official name of the public body.","examples":["Bezirksamt Mitte von Berlin"]},"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Who admits new Fachverfahren for this tenant."},"roles":{"type":"object","description":"Members of approval roles (declared in platform.yaml) for this tenant's Fachverfahren, in addition to the platform's members.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":40},"additionalProperties":{"$ref":"common.schema.json#/$defs/principals"},"examples":[{"informationssicherheit":["@ba-mitte/isb"]}]},"kontingent":{"type":"object","required":["cpu","memory","storage","budgetPerMonth"],"additionalProperties":false,"description":"The contracted maximum over all stages together.","properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"},"budgetPerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per month, the plannable maximum."}},"examples":[{"cpu":"24","memory":"48Gi","storage":"500Gi","budgetPerMonth":2500}]},"stages":{"type":"object","description":"Optional ceilings per stage, below the Kontingent.","propertyNames":{"$ref":"common.schema.json#/$defs/dnsLabel"},"additionalProperties":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"}}},"examples":[{"produktion":{"cpu":"12","memory":"24Gi"}}]}}}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2923,17 +3427,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/tenant.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3123,7 +3627,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key2 in data4){
-if(!((((key2 === "title") || (key2 === "approvers")) || (key2 === "kontingent")) || (key2 === "stages"))){
+if(!(((((key2 === "title") || (key2 === "approvers")) || (key2 === "roles")) || (key2 === "kontingent")) || (key2 === "stages"))){
 const err16 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -3171,8 +3675,8 @@ errors++;
 }
 if(data4.approvers !== undefined){
 let data6 = data4.approvers;
-if(!(validate41(data6, {instancePath:instancePath+"/spec/approvers",parentData:data4,parentDataProperty:"approvers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data6, {instancePath:instancePath+"/spec/approvers",parentData:data4,parentDataProperty:"approvers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 if(Array.isArray(data6)){
@@ -3198,11 +3702,14 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data4.kontingent !== undefined){
-let data7 = data4.kontingent;
+if(data4.roles !== undefined){
+let data7 = data4.roles;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.cpu === undefined){
-const err22 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'"};
+for(const key3 in data7){
+const _errs19 = errors;
+if(typeof key3 === "string"){
+if(func1(key3) > 40){
+const err22 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters",propertyName:key3};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3211,8 +3718,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data7.memory === undefined){
-const err23 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'"};
+if(!pattern4.test(key3)){
+const err23 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3221,8 +3728,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data7.storage === undefined){
-const err24 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'"};
+}
+else {
+const err24 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key3};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3231,8 +3739,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data7.budgetPerMonth === undefined){
-const err25 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "budgetPerMonth"},message:"must have required property '"+"budgetPerMonth"+"'"};
+var valid4 = _errs19 === errors;
+if(!valid4){
+const err25 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3241,9 +3750,16 @@ vErrors.push(err25);
 }
 errors++;
 }
-for(const key3 in data7){
-if(!((((key3 === "cpu") || (key3 === "memory")) || (key3 === "storage")) || (key3 === "budgetPerMonth"))){
-const err26 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+for(const key4 in data7){
+if(!(validate46(data7[key4], {instancePath:instancePath+"/spec/roles/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data7,parentDataProperty:key4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/spec/roles",schemaPath:"#/properties/spec/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3253,10 +3769,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data7.cpu !== undefined){
-let data8 = data7.cpu;
-if((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))){
-const err27 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema39.type},message:"must be string,number"};
+if(data4.kontingent !== undefined){
+let data9 = data4.kontingent;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.cpu === undefined){
+const err27 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3265,9 +3782,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err28 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data9.memory === undefined){
+const err28 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3276,10 +3792,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(typeof data8 === "string"){
-if(!pattern9.test(data8)){
-const err29 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,3})?m?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,3})?m?$"+"\""};
+if(data9.storage === undefined){
+const err29 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "storage"},message:"must have required property '"+"storage"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3288,12 +3802,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-}
-if(data7.memory !== undefined){
-let data9 = data7.memory;
-if((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))){
-const err30 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+if(data9.budgetPerMonth === undefined){
+const err30 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/required",keyword:"required",params:{missingProperty: "budgetPerMonth"},message:"must have required property '"+"budgetPerMonth"+"'"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3302,9 +3812,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err31 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key5 in data9){
+if(!((((key5 === "cpu") || (key5 === "memory")) || (key5 === "storage")) || (key5 === "budgetPerMonth"))){
+const err31 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3314,9 +3824,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(typeof data9 === "string"){
-if(!pattern10.test(data9)){
-const err32 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
+if(data9.cpu !== undefined){
+let data10 = data9.cpu;
+if((typeof data10 !== "string") && (!((typeof data10 == "number") && (isFinite(data10))))){
+const err32 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3325,12 +3836,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-if(data7.storage !== undefined){
-let data10 = data7.storage;
-if((typeof data10 !== "string") && (!((typeof data10 == "number") && (isFinite(data10))))){
-const err33 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err33 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3339,9 +3847,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-const err34 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(typeof data10 === "string"){
+if(!pattern10.test(data10)){
+const err34 = {instancePath:instancePath+"/spec/kontingent/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,3})?m?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,3})?m?$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3351,9 +3860,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(typeof data10 === "string"){
-if(!pattern10.test(data10)){
-const err35 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
+}
+if(data9.memory !== undefined){
+let data11 = data9.memory;
+if((typeof data11 !== "string") && (!((typeof data11 == "number") && (isFinite(data11))))){
+const err35 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3362,12 +3873,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-if(data7.budgetPerMonth !== undefined){
-let data11 = data7.budgetPerMonth;
-if((!((typeof data11 == "number") && (isFinite(data11)))) && (typeof data11 !== "string")){
-const err36 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema41.type},message:"must be number,string"};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err36 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3376,9 +3884,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-const err37 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(typeof data11 === "string"){
+if(!pattern11.test(data11)){
+const err37 = {instancePath:instancePath+"/spec/kontingent/memory",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3388,9 +3897,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(typeof data11 === "string"){
-if(!pattern11.test(data11)){
-const err38 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,2})?$"+"\""};
+}
+if(data9.storage !== undefined){
+let data12 = data9.storage;
+if((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))){
+const err38 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3399,11 +3910,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+const err39 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3413,14 +3922,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data4.stages !== undefined){
-let data12 = data4.stages;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key4 in data12){
-const _errs34 = errors;
-if(typeof key4 === "string"){
-if(func1(key4) > 63){
-const err40 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",propertyName:key4};
+if(typeof data12 === "string"){
+if(!pattern11.test(data12)){
+const err40 = {instancePath:instancePath+"/spec/kontingent/storage",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3429,8 +3933,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(!pattern4.test(key4)){
-const err41 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key4};
+}
+}
+if(data9.budgetPerMonth !== undefined){
+let data13 = data9.budgetPerMonth;
+if((!((typeof data13 == "number") && (isFinite(data13)))) && (typeof data13 !== "string")){
+const err41 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/type",keyword:"type",params:{type: schema42.type},message:"must be number,string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -3439,9 +3947,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key4};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err42 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -3450,9 +3958,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-var valid9 = _errs34 === errors;
-if(!valid9){
-const err43 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+}
+if(typeof data13 === "string"){
+if(!pattern12.test(data13)){
+const err43 = {instancePath:instancePath+"/spec/kontingent/budgetPerMonth",schemaPath:"common.schema.json#/$defs/money/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,2})?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,2})?$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -3462,11 +3971,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-for(const key5 in data12){
-let data13 = data12[key5];
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(Object.keys(data13).length < 1){
-const err44 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/spec/kontingent",schemaPath:"#/properties/spec/properties/kontingent/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -3475,9 +3983,15 @@ vErrors.push(err44);
 }
 errors++;
 }
-for(const key6 in data13){
-if(!(((key6 === "cpu") || (key6 === "memory")) || (key6 === "storage"))){
-const err45 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+if(data4.stages !== undefined){
+let data14 = data4.stages;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key6 in data14){
+const _errs40 = errors;
+if(typeof key6 === "string"){
+if(func1(key6) > 63){
+const err45 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",propertyName:key6};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -3486,11 +4000,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data13.cpu !== undefined){
-let data14 = data13.cpu;
-if((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))){
-const err46 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema39.type},message:"must be string,number"};
+if(!pattern4.test(key6)){
+const err46 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",propertyName:key6};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -3499,9 +4010,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-const err47 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err47 = {instancePath:instancePath+"/spec/stages",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key6};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -3510,10 +4021,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(typeof data14 === "string"){
-if(!pattern9.test(data14)){
-const err48 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,3})?m?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,3})?m?$"+"\""};
+var valid11 = _errs40 === errors;
+if(!valid11){
+const err48 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -3523,11 +4033,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-if(data13.memory !== undefined){
-let data15 = data13.memory;
-if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
-const err49 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+for(const key7 in data14){
+let data15 = data14[key7];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(Object.keys(data15).length < 1){
+const err49 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -3536,9 +4046,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err50 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+for(const key8 in data15){
+if(!(((key8 === "cpu") || (key8 === "memory")) || (key8 === "storage"))){
+const err50 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -3548,9 +4058,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(typeof data15 === "string"){
-if(!pattern10.test(data15)){
-const err51 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
+if(data15.cpu !== undefined){
+let data16 = data15.cpu;
+if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
+const err51 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -3559,12 +4070,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-if(data13.storage !== undefined){
-let data16 = data13.storage;
-if((typeof data16 !== "string") && (!((typeof data16 == "number") && (isFinite(data16))))){
-const err52 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+const err52 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3573,9 +4081,10 @@ vErrors.push(err52);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err53 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(typeof data16 === "string"){
+if(!pattern10.test(data16)){
+const err53 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/cpu",schemaPath:"common.schema.json#/$defs/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]{1,3})?m?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]{1,3})?m?$"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3585,9 +4094,11 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(typeof data16 === "string"){
-if(!pattern10.test(data16)){
-const err54 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
+}
+if(data15.memory !== undefined){
+let data17 = data15.memory;
+if((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))){
+const err54 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3596,11 +4107,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err55 = {instancePath:instancePath+"/spec/stages/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err55 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3610,9 +4119,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data17 === "string"){
+if(!pattern11.test(data17)){
+const err56 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/memory",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3623,8 +4132,10 @@ errors++;
 }
 }
 }
-else {
-const err57 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.storage !== undefined){
+let data18 = data15.storage;
+if((typeof data18 !== "string") && (!((typeof data18 == "number") && (isFinite(data18))))){
+const err57 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3633,10 +4144,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err58 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3645,21 +4155,82 @@ vErrors.push(err58);
 }
 errors++;
 }
-validate40.errors = vErrors;
+}
+if(typeof data18 === "string"){
+if(!pattern11.test(data18)){
+const err59 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/storage",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/spec/stages/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/stages/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const verfahren = validate43;
-const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/verfahren.schema.json","title":"Verfahren","description":"One Fachverfahren (IT procedure): its tenant, its Verfahrensverantwortliche and its Schutzbedarf. At <root>/verfahren/<name>/verfahren.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Verfahren","description":"Always Verfahren."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":40,"description":"Name of the Fachverfahren; equals its directory name."}}},"spec":{"type":"object","required":["title","tenant","verfahrensverantwortliche","schutzbedarf"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Display name.","examples":["Wohngeld-Online"]},"tenant":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"The tenant that owns this Fachverfahren."},"verfahrensverantwortliche":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/login"},"description":"Logins of the accountable owners who release changes (Freigabe)."},"vertretung":{"type":"array","description":"Deputies who approve like a Verfahrensverantwortliche, optionally until a date.","items":{"type":"object","required":["login"],"additionalProperties":false,"properties":{"login":{"$ref":"common.schema.json#/$defs/login"},"until":{"type":"string","format":"date","description":"Last day (inclusive) on which the Vertretung may approve."}}},"examples":[[{"login":"k-yilmaz","until":"2027-03-31"}]]},"systempfleger":{"$ref":"common.schema.json#/$defs/principals","description":"Customer-side operators (informational)."},"schutzbedarf":{"$ref":"common.schema.json#/$defs/schutz","description":"Protection need; decides which clusters the Fachverfahren may run on."}}}}};
-const schema81 = {"type":"string","description":"A GitHub login.","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$","examples":["m-schulz"]};
-const pattern47 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
+export const verfahren = validate49;
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/verfahren.schema.json","title":"Verfahren","description":"One Fachverfahren (IT procedure): its tenant, its Verfahrensverantwortliche and its Schutzbedarf. At <root>/verfahren/<name>/verfahren.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Verfahren","description":"Always Verfahren."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":40,"description":"Name of the Fachverfahren; equals its directory name."}}},"spec":{"type":"object","required":["title","tenant","verfahrensverantwortliche","schutzbedarf"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Display name.","examples":["Wohngeld-Online"]},"tenant":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"The tenant that owns this Fachverfahren."},"verfahrensverantwortliche":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/login"},"description":"Logins of the accountable owners who release changes (Freigabe)."},"vertretung":{"type":"array","description":"Deputies who approve like a Verfahrensverantwortliche, only inside their window (from, until; both optional, inclusive days in Europe/Berlin).","items":{"type":"object","required":["login"],"additionalProperties":false,"properties":{"login":{"$ref":"common.schema.json#/$defs/login"},"from":{"type":"string","format":"date","description":"First day (inclusive) on which the Vertretung may approve."},"until":{"type":"string","format":"date","description":"Last day (inclusive) on which the Vertretung may approve."}}},"examples":[[{"login":"k-yilmaz","until":"2027-03-31"},{"login":"b-krause","from":"2026-07-01","until":"2026-08-15"}]]},"systempfleger":{"$ref":"common.schema.json#/$defs/principals","description":"Customer-side operators; their approval is needed where a stage names the role systempfleger."},"schutzbedarf":{"$ref":"common.schema.json#/$defs/schutz","description":"Protection need; decides which clusters the Fachverfahren may run on."}}}}};
+const schema88 = {"type":"string","description":"A GitHub login.","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$","examples":["m-schulz"]};
+const pattern52 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
 const formats2 = runtime2.fullFormats.date;
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3724,17 +4295,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/verfahren.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4054,7 +4625,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 === "string"){
-if(!pattern47.test(data8)){
+if(!pattern52.test(data8)){
 const err27 = {instancePath:instancePath+"/spec/verfahrensverantwortliche/" + i0,schemaPath:"common.schema.json#/$defs/login/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -4126,7 +4697,7 @@ vErrors.push(err31);
 errors++;
 }
 for(const key3 in data10){
-if(!((key3 === "login") || (key3 === "until"))){
+if(!(((key3 === "login") || (key3 === "from")) || (key3 === "until"))){
 const err32 = {instancePath:instancePath+"/spec/vertretung/" + i2,schemaPath:"#/properties/spec/properties/vertretung/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err32];
@@ -4140,7 +4711,7 @@ errors++;
 if(data10.login !== undefined){
 let data11 = data10.login;
 if(typeof data11 === "string"){
-if(!pattern47.test(data11)){
+if(!pattern52.test(data11)){
 const err33 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/login",schemaPath:"common.schema.json#/$defs/login/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -4162,11 +4733,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.until !== undefined){
-let data12 = data10.until;
+if(data10.from !== undefined){
+let data12 = data10.from;
 if(typeof data12 === "string"){
 if(!(formats2.validate(data12))){
-const err35 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/until",schemaPath:"#/properties/spec/properties/vertretung/items/properties/until/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+const err35 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/from",schemaPath:"#/properties/spec/properties/vertretung/items/properties/from/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4177,7 +4748,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/until",schemaPath:"#/properties/spec/properties/vertretung/items/properties/until/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err36 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/from",schemaPath:"#/properties/spec/properties/vertretung/items/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4187,9 +4758,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/spec/vertretung/" + i2,schemaPath:"#/properties/spec/properties/vertretung/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.until !== undefined){
+let data13 = data10.until;
+if(typeof data13 === "string"){
+if(!(formats2.validate(data13))){
+const err37 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/until",schemaPath:"#/properties/spec/properties/vertretung/items/properties/until/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4199,9 +4772,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
 else {
-const err38 = {instancePath:instancePath+"/spec/vertretung",schemaPath:"#/properties/spec/properties/vertretung/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err38 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/until",schemaPath:"#/properties/spec/properties/vertretung/items/properties/until/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4211,16 +4783,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data4.systempfleger !== undefined){
-if(!(validate44(data4.systempfleger, {instancePath:instancePath+"/spec/systempfleger",parentData:data4,parentDataProperty:"systempfleger",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
 }
-}
-if(data4.schutzbedarf !== undefined){
-let data14 = data4.schutzbedarf;
-if(typeof data14 !== "string"){
-const err39 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err39 = {instancePath:instancePath+"/spec/vertretung/" + i2,schemaPath:"#/properties/spec/properties/vertretung/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4229,8 +4794,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!(((data14 === "normal") || (data14 === "hoch")) || (data14 === "sehr-hoch"))){
-const err40 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/spec/vertretung",schemaPath:"#/properties/spec/properties/vertretung/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4240,9 +4807,16 @@ vErrors.push(err40);
 errors++;
 }
 }
+if(data4.systempfleger !== undefined){
+if(!(validate50(data4.systempfleger, {instancePath:instancePath+"/spec/systempfleger",parentData:data4,parentDataProperty:"systempfleger",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
 }
-else {
-const err41 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data4.schutzbedarf !== undefined){
+let data15 = data4.schutzbedarf;
+if(typeof data15 !== "string"){
+const err41 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4251,10 +4825,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-else {
-const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(((data15 === "normal") || (data15 === "hoch")) || (data15 === "sehr-hoch"))){
+const err42 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4263,25 +4835,48 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate43.errors = vErrors;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const booking = validate46;
-const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/booking.schema.json","title":"Booking","description":"What runs of one Fachverfahren in one stage. At <root>/verfahren/<name>/<stage>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Booking","description":"Always Booking."},"metadata":{"type":"object","required":["name","stage"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the Fachverfahren; equals the directory name."},"stage":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Stage; equals the file name."}}},"spec":{"type":"object","required":["components"],"additionalProperties":false,"properties":{"components":{"type":"array","maxItems":50,"description":"The workloads of this Fachverfahren in this stage.","items":{"$ref":"#/$defs/component"}},"egress":{"type":"array","maxItems":50,"description":"Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted (Schutzbedarf hoch and sehr-hoch once the platform restricts egress). Host names cannot be used: NetworkPolicy matches addresses only.","items":{"$ref":"common.schema.json#/$defs/egressDestination"}}}}},"$defs":{"component":{"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}}}};
-const schema89 = {"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}};
-const func40 = Object.prototype.hasOwnProperty;
-const pattern53 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
-const pattern55 = new RegExp("^/[A-Za-z0-9._~/-]*$", "u");
-const pattern56 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
-const pattern61 = new RegExp("^/[A-Za-z0-9._/-]*$", "u");
-const formats4 = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
+export const booking = validate52;
+const schema93 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/booking.schema.json","title":"Booking","description":"What runs of one Fachverfahren in one stage. At <root>/verfahren/<name>/<stage>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Booking","description":"Always Booking."},"metadata":{"type":"object","required":["name","stage"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the Fachverfahren; equals the directory name."},"stage":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Stage; equals the file name."}}},"spec":{"type":"object","required":["components"],"additionalProperties":false,"properties":{"components":{"type":"array","maxItems":50,"description":"The workloads of this Fachverfahren in this stage.","items":{"$ref":"#/$defs/component"}},"egress":{"type":"array","maxItems":50,"description":"Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted (Schutzbedarf hoch and sehr-hoch once the platform restricts egress). Host names cannot be used: NetworkPolicy matches addresses only.","items":{"$ref":"common.schema.json#/$defs/egressDestination"}}}}},"$defs":{"component":{"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}}}};
+const schema96 = {"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}};
+const pattern58 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
+const pattern60 = new RegExp("^/[A-Za-z0-9._~/-]*$", "u");
+const pattern61 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
+const pattern66 = new RegExp("^/[A-Za-z0-9._/-]*$", "u");
+const formats6 = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4330,7 +4925,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func40.call(schema89.properties, key0))){
+if(!(func2.call(schema96.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -4411,7 +5006,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern53.test(data1)){
+if(!pattern58.test(data1)){
 const err11 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4436,7 +5031,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(typeof data2 === "string"){
-if(!pattern8.test(data2)){
+if(!pattern9.test(data2)){
 const err13 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9]{1,4}$"},message:"must match pattern \""+"^[A-Z0-9]{1,4}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -4566,7 +5161,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!(formats4.test(data6))){
+if(!(formats6.test(data6))){
 const err24 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/properties/ingress/properties/host/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -4591,7 +5186,7 @@ errors++;
 if(data5.path !== undefined){
 let data7 = data5.path;
 if(typeof data7 === "string"){
-if(!pattern55.test(data7)){
+if(!pattern60.test(data7)){
 const err26 = {instancePath:instancePath+"/ingress/path",schemaPath:"#/properties/ingress/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~/-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -4641,7 +5236,7 @@ errors++;
 for(const key2 in data8){
 const _errs23 = errors;
 if(typeof key2 === "string"){
-if(!pattern56.test(key2)){
+if(!pattern61.test(key2)){
 const err30 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err30];
@@ -4667,7 +5262,7 @@ errors++;
 for(const key3 in data8){
 let data9 = data8[key3];
 if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")){
-const err32 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema89.properties.env.additionalProperties.type},message:"must be string,number,boolean"};
+const err32 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema96.properties.env.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4889,7 +5484,7 @@ errors++;
 if(data13.size !== undefined){
 let data15 = data13.size;
 if((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))){
-const err50 = {instancePath:instancePath+"/volumes/" + i2+"/size",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema40.type},message:"must be string,number"};
+const err50 = {instancePath:instancePath+"/volumes/" + i2+"/size",schemaPath:"common.schema.json#/$defs/bytes/type",keyword:"type",params:{type: schema41.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4911,7 +5506,7 @@ errors++;
 }
 }
 if(typeof data15 === "string"){
-if(!pattern10.test(data15)){
+if(!pattern11.test(data15)){
 const err52 = {instancePath:instancePath+"/volumes/" + i2+"/size",schemaPath:"common.schema.json#/$defs/bytes/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"+"\""};
 if(vErrors === null){
 vErrors = [err52];
@@ -4961,7 +5556,7 @@ errors++;
 if(data13.mountPath !== undefined){
 let data17 = data13.mountPath;
 if(typeof data17 === "string"){
-if(!pattern61.test(data17)){
+if(!pattern66.test(data17)){
 const err56 = {instancePath:instancePath+"/volumes/" + i2+"/mountPath",schemaPath:"#/properties/volumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err56];
@@ -5018,16 +5613,16 @@ vErrors.push(err60);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5070,7 +5665,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern27.test(data0)){
+if(!pattern28.test(data0)){
 const err3 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$"},message:"must match pattern \""+"^[0-9a-fA-F:.]+/[0-9]{1,3}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -5163,7 +5758,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern18.test(key1)){
+if(!pattern19.test(key1)){
 const err11 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err11];
@@ -5199,7 +5794,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern19.test(data3)){
+if(!pattern20.test(data3)){
 const err14 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -5331,7 +5926,7 @@ errors++;
 if(data.protocol !== undefined){
 let data6 = data.protocol;
 if(!(((data6 === "TCP") || (data6 === "UDP")) || (data6 === "SCTP"))){
-const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema56.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema57.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5352,17 +5947,17 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/booking.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5603,8 +6198,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate47(data6[i0], {instancePath:instancePath+"/spec/components/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate53(data6[i0], {instancePath:instancePath+"/spec/components/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 }
@@ -5635,8 +6230,8 @@ errors++;
 }
 const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate49(data8[i1], {instancePath:instancePath+"/spec/egress/" + i1,parentData:data8,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate55(data8[i1], {instancePath:instancePath+"/spec/egress/" + i1,parentData:data8,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -5675,23 +6270,23 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const settings = validate51;
-const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"main","description":"The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`)."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
-const pattern66 = new RegExp("(^|/)\\.\\.?(/|$)", "u");
-const pattern67 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
-const pattern70 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern71 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+export const settings = validate57;
+const schema105 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"main","description":"The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`)."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
+const pattern71 = new RegExp("(^|/)\\.\\.?(/|$)", "u");
+const pattern72 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
+const pattern75 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern76 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/settings.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5716,7 +6311,7 @@ let data0 = data.root;
 const _errs4 = errors;
 const _errs5 = errors;
 if(typeof data0 === "string"){
-if(!pattern66.test(data0)){
+if(!pattern71.test(data0)){
 const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
@@ -5750,7 +6345,7 @@ vErrors = null;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern67.test(data0)){
+if(!pattern72.test(data0)){
 const err3 = {instancePath:instancePath+"/root",schemaPath:"#/properties/root/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -5777,7 +6372,7 @@ let data1 = data.templates;
 const _errs8 = errors;
 const _errs9 = errors;
 if(typeof data1 === "string"){
-if(!pattern66.test(data1)){
+if(!pattern71.test(data1)){
 const err5 = {};
 if(vErrors === null){
 vErrors = [err5];
@@ -5811,7 +6406,7 @@ vErrors = null;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern67.test(data1)){
+if(!pattern72.test(data1)){
 const err7 = {instancePath:instancePath+"/templates",schemaPath:"#/properties/templates/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -5836,7 +6431,7 @@ errors++;
 if(data.locale !== undefined){
 let data2 = data.locale;
 if(!((data2 === "de") || (data2 === "en"))){
-const err9 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/enum",keyword:"enum",params:{allowedValues: schema98.properties.locale.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/enum",keyword:"enum",params:{allowedValues: schema105.properties.locale.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5864,7 +6459,7 @@ errors++;
 if(data3.branchPrefix !== undefined){
 let data4 = data3.branchPrefix;
 if(typeof data4 === "string"){
-if(!pattern70.test(data4)){
+if(!pattern75.test(data4)){
 const err11 = {instancePath:instancePath+"/output/branchPrefix",schemaPath:"#/properties/output/properties/branchPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -5889,7 +6484,7 @@ errors++;
 if(data3.repository !== undefined){
 let data5 = data3.repository;
 if(typeof data5 === "string"){
-if(!pattern71.test(data5)){
+if(!pattern76.test(data5)){
 const err13 = {instancePath:instancePath+"/output/repository",schemaPath:"#/properties/output/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -5914,7 +6509,7 @@ errors++;
 if(data3.branch !== undefined){
 let data6 = data3.branch;
 if(typeof data6 === "string"){
-if(!pattern70.test(data6)){
+if(!pattern75.test(data6)){
 const err15 = {instancePath:instancePath+"/output/branch",schemaPath:"#/properties/output/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -5994,8 +6589,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
