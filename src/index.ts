@@ -6,10 +6,13 @@
 import type { ApplicationFunction } from 'probot';
 import { freigabeApp } from './github/app.js';
 import { optionsFromEnv } from './github/options.js';
+import { dashboardOptionsFromEnv, mountDashboard } from './web/app.js';
 
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
 
-const app: ApplicationFunction = (probot) =>
+const app: ApplicationFunction = (probot, options) => {
   freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false' })(probot);
+  mountDashboard(probot, options?.addHandler, dashboardOptionsFromEnv(process.env));
+};
 export default app;

@@ -34,6 +34,7 @@ export function dashboardPage(params: PageParams): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(t.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/dashboard.css">
 <script type="application/json" id="freigabe-texts">${inertJson(WEB_TEXTS)}</script>
 <script src="assets/dashboard.js" defer></script>

@@ -13,7 +13,7 @@
     query: params.get('q') || '',
     tenant: params.get('tenant') || '',
     filter: params.get('state') || 'all',
-    pageSize: Number(params.get('size')) || 25,
+    pageSize: Math.min(100, Math.max(1, Math.floor(Number(params.get('size'))) || 25)),
     page: Number(params.get('page')) || 1,
     login: params.get('login') || '',
     auditPage: 1,
@@ -59,12 +59,24 @@
     return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(d);
   }
 
+  var BINARY = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+
+  // The API's exact strings ("31250m", "64000Mi", "1800.00") shown readably: cores, the largest
+  // binary unit with at most two decimals, euros. The exact value stays in the title.
   function formatAmount(dimension, value) {
     if (value === '') return t('noLimit');
-    if (dimension === 'budgetPerMonth') {
-      return new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(value));
-    }
-    return value;
+    var nf = function (n, digits) {
+      return new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(n);
+    };
+    if (dimension === 'budgetPerMonth') return nf(Number(value), 2);
+    if (dimension === 'cpu') return nf(/m$/.test(value) ? Number(value.slice(0, -1)) / 1000 : Number(value), 0);
+    var m = /^(\d+)(Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(value);
+    if (!m) return value;
+    var bytes = Number(m[1]) * Math.pow(1024, m[2] ? BINARY[m[2]] : 0);
+    var units = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+    var i = 0;
+    while (i < units.length - 1 && bytes >= Math.pow(1024, i + 1)) i++;
+    return nf(bytes / Math.pow(1024, i), 0) + (units[i] ? ' ' + units[i] + 'B' : ' B');
   }
 
   function stageTitle(name) {
@@ -182,8 +194,8 @@
       return h('tr', null,
         h('th', { scope: 'row' },
           h('span', { class: 'fv' }, v.name),
-          h('span', { class: 'sub' }, v.title),
-          h('span', { class: 'sub' }, t('tenant') + ': ' + v.tenant)),
+          h('span', { class: 'sub line' }, v.title),
+          h('span', { class: 'sub line' }, t('tenant') + ': ' + v.tenant)),
         v.cells.map(function (c) { return h('td', null, cellContent(c)); }));
     });
     byId('matrix-body').replaceChildren.apply(byId('matrix-body'), rows);
@@ -209,8 +221,8 @@
         var mark = b.level === 'exceeded' ? '✖ ' : b.level === 'warning' ? '⚠ ' : '';
         return h('tr', { class: 'level-' + b.level },
           h('th', { scope: 'row' }, label),
-          h('td', { class: 'num' }, formatAmount(b.dimension, b.used)),
-          h('td', { class: 'num' }, formatAmount(b.dimension, b.limit)),
+          h('td', { class: 'num', title: b.used }, formatAmount(b.dimension, b.used)),
+          h('td', { class: 'num', title: b.limit || undefined }, formatAmount(b.dimension, b.limit)),
           h('td', { class: 'share' },
             h('span', { class: 'bar', 'aria-hidden': 'true' }, fill, h('span', { class: 'tick' })),
             h('span', { class: 'pct' }, b.percent === null ? '–' : t('percent', { n: b.percent })),
@@ -275,6 +287,13 @@
 
   var searchTimer;
 
+  // A size from the URL (?size=) that is not one of the offered ones is offered too.
+  function pageSizes() {
+    var sizes = [10, 25, 50, 100];
+    if (sizes.indexOf(state.pageSize) < 0) sizes.push(state.pageSize);
+    return sizes.sort(function (a, b) { return a - b; });
+  }
+
   function renderAll() {
     var d = state.data;
     document.documentElement.lang = locale;
@@ -327,7 +346,7 @@
             state.page = 1;
             renderMatrix();
           }),
-          select('page-size', t('pageSize'), [['10', '10'], ['25', '25'], ['50', '50'], ['100', '100']], state.pageSize, function (e) {
+          select('page-size', t('pageSize'), pageSizes().map(function (n) { return [String(n), String(n)]; }), state.pageSize, function (e) {
             state.pageSize = Number(e.target.value);
             state.page = 1;
             renderMatrix();
