@@ -35,6 +35,7 @@ const de = {
   asVertretung: 'als Vertretung bis {until}',
   asVertretungOpen: 'als Vertretung',
   asVv: 'als Verfahrensverantwortliche',
+  role: 'Rolle',
   // Matrix
   matrix: 'Fachverfahren und Stages',
   matrixCaption: 'Fachverfahren × Stage: Images, Abgleich mit der Vorstufe, Argo CD/Flux, offene Promotion',
@@ -70,7 +71,6 @@ const de = {
   phase_unknown: 'unbekannt',
   phase_unreachable: 'Cluster nicht erreichbar',
   pullRequest: 'Pull Request #{n}',
-  vvs: 'Verfahrensverantwortliche',
   // Kontingent
   kontingent: 'Kontingent und Budget',
   kontingentIntro: 'Nutzung je Mandant über alle Stages; ab 90 % gibt freigabe eine Warnung.',
@@ -138,6 +138,7 @@ const en: WebText = {
   asVertretung: 'as Vertretung until {until}',
   asVertretungOpen: 'as Vertretung',
   asVv: 'as Verfahrensverantwortliche',
+  role: 'Role',
   matrix: 'Fachverfahren and stages',
   matrixCaption: 'Fachverfahren × stage: images, match with the previous stage, Argo CD/Flux, open promotion',
   search: 'Search (name, title, tenant, image)',
@@ -172,7 +173,6 @@ const en: WebText = {
   phase_unknown: 'unknown',
   phase_unreachable: 'cluster unreachable',
   pullRequest: 'Pull request #{n}',
-  vvs: 'Verfahrensverantwortliche',
   kontingent: 'Kontingent and budget',
   kontingentIntro: 'Use per tenant over all stages; from 90 % freigabe warns.',
   kontingentCaption: '{tenant}: Kontingent and cost',

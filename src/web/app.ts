@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OAuthApp } from '@octokit/oauth-app';
 import { Octokit } from '@octokit/rest';
 import type { Probot } from 'probot';
+import type { ParseCache } from '../core/load.js';
 import type { GitHubClient } from '../github/github-client.js';
 import { LruSnapshotCache, type SnapshotCache } from '../github/snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../github/tarball.js';
@@ -105,6 +106,7 @@ export function dashboardHandler(probot: Probot, options: DashboardAppOptions): 
   let data: { promise: Promise<Dashboard>; until: number } | undefined;
   const snapshotCache = options.cache ?? new LruSnapshotCache({ maxEntries: 4, maxBytes: 256 * 1024 * 1024 });
   const refreshMs = (options.refreshSeconds ?? 60) * 1000;
+  const parseCache: ParseCache = new Map();
 
   const installationOctokit = async (): Promise<GitHubClient> => {
     if (installationId === undefined) {
@@ -118,7 +120,7 @@ export function dashboardHandler(probot: Probot, options: DashboardAppOptions): 
     const t = now().getTime();
     if (!data || data.until <= t) {
       const promise = installationOctokit().then((octokit) =>
-        readGitHubDashboard({ octokit, owner, repo, cache: snapshotCache, limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS, now: now(), ...(options.statusSource ? { statusSource: options.statusSource } : {}) }),
+        readGitHubDashboard({ octokit, owner, repo, cache: snapshotCache, parseCache, limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS, now: now(), ...(options.statusSource ? { statusSource: options.statusSource } : {}) }),
       );
       data = { promise, until: t + refreshMs };
       // A failed read is not kept: the next request tries again.

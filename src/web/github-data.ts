@@ -4,7 +4,7 @@
  * requests (`freigabe/promote/<verfahren>/<stage>`) and the rendered branches' latest commits
  * (audit trailers). About 8 requests per refresh however large the estate is.
  */
-import { loadEstate } from '../core/load.js';
+import { loadEstate, type ParseCache } from '../core/load.js';
 import { stageNames } from '../core/model.js';
 import { parseTrailers } from '../core/publication.js';
 import type { GitHubClient, RepoRef } from '../github/github-client.js';
@@ -26,6 +26,8 @@ export interface ReadGitHubDashboardParams extends RepoRef {
   readonly limits: ArchiveLimits;
   readonly statusSource?: WorkloadStatusSource;
   readonly now: Date;
+  /** Parsed documents kept between refreshes (only changed files are parsed again). */
+  readonly parseCache?: ParseCache;
 }
 
 interface PullLike {
@@ -68,7 +70,7 @@ export async function readGitHubDashboard(params: ReadGitHubDashboardParams): Pr
   const { data: branch } = await octokit.rest.repos.getBranch({ owner, repo, branch: repository.default_branch });
   const read = await readSnapshot({ octokit, owner, repo, sha: branch.commit.sha, scope: [], cache: params.cache, limits: params.limits });
   if (!read.ok) throw new Error(`the default branch's archive exceeds ${read.exceeded.limit} (${read.exceeded.value} > ${read.exceeded.max})`);
-  const estate = loadEstate({ snapshot: read.snapshot }).value;
+  const estate = loadEstate({ snapshot: read.snapshot, ...(params.parseCache ? { cache: params.parseCache } : {}) }).value;
 
   const pulls = (await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 })) as PullLike[];
   const pullRequests = promotionPullRequests(pulls, `${owner}/${repo}`);

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadEstate } from '../core/load.js';
+import { loadEstate, type ParseCache } from '../core/load.js';
 import { AuditUsageError, readAudit } from '../cli/audit.js';
 import { berlinToday } from '../cli/options.js';
 import { readDirectorySnapshot } from '../cli/read-dir.js';
@@ -23,13 +23,15 @@ export interface LocalDashboardParams {
   readonly statusSource?: WorkloadStatusSource;
   /** The clock (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** Parsed documents kept between requests: a reload re-parses only the files that changed. */
+  readonly parseCache?: ParseCache;
 }
 
 /** Reads the checkout and builds the dashboard (I/O, then the pure builder). */
 export async function readLocalDashboard(params: LocalDashboardParams): Promise<Dashboard> {
   const now = (params.now ?? (() => new Date()))();
   const { snapshot } = readDirectorySnapshot(params.repo, params.locale);
-  const estate = loadEstate({ snapshot }).value;
+  const estate = loadEstate({ snapshot, ...(params.parseCache ? { cache: params.parseCache } : {}) }).value;
   let audit: AuditItem[] = [];
   let hasAudit = true;
   try {
@@ -65,9 +67,10 @@ export interface RunningDashboard {
 
 /** Starts the server on 127.0.0.1 (never another interface: the estate is not public). */
 export async function serveLocalDashboard(params: ServeParams): Promise<RunningDashboard> {
+  const parseCache: ParseCache = params.parseCache ?? new Map();
   const routes = dashboardRoutes({
     basePath: '',
-    load: () => readLocalDashboard(params),
+    load: () => readLocalDashboard({ ...params, parseCache }),
     ...(params.onError ? { onError: params.onError } : {}),
   });
   const server = createServer((req, res) => {

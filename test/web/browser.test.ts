@@ -146,6 +146,7 @@ describe('dashboard in Chromium', () => {
     expect(await wohngeld.first().textContent()).toContain('Vorstufe hat neuere Images');
     expect(await page.locator('#mine-count').textContent()).toMatch(/wart\w* auf k-yilmaz\./);
     expect(page.url()).toContain('login=k-yilmaz');
+    await page.screenshot({ path: join(shots, 'dashboard-mine.png') });
     await page.close();
   });
 
