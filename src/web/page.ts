@@ -39,7 +39,7 @@ export function dashboardPage(params: PageParams): string {
 <script type="application/json" id="freigabe-texts">${inertJson(WEB_TEXTS)}</script>
 <script src="assets/dashboard.js" defer></script>
 </head>
-<body>
+<body${params.login ? ` data-login="${escapeHtml(params.login)}"` : ''}>
 <a class="skip" href="#main">${escapeHtml(t.skip)}</a>
 <header class="top">
 <p class="brand">freigabe</p>

@@ -221,6 +221,7 @@ describe('the dashboard in the app', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Angemeldet als m-schulz');
+    expect(html).toContain('<body data-login="m-schulz">');
     expect(html).toContain('action="auth/logout"');
     const mine = await get('/freigabe/api/freigaben?login=m-schulz', [session]);
     expect((await mine.json()).freigaben).toHaveLength(1);

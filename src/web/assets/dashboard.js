@@ -397,6 +397,9 @@
     })
     .then(function (data) {
       state.data = data;
+      // Signed in (the app): "Meine Freigaben" starts with the user's own login.
+      var me = document.body.dataset.login;
+      if (!state.login && me && data.people.indexOf(me) >= 0) state.login = me;
       state.index = data.verfahren.map(function (v) {
         var images = v.cells.map(function (c) { return c.components.map(function (x) { return x.image; }).join(' '); }).join(' ');
         return { v: v, text: [v.name, v.title, v.tenant, images].join(' ').toLowerCase() };
