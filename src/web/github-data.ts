@@ -100,6 +100,7 @@ export async function readGitHubDashboard(params: ReadGitHubDashboardParams): Pr
           approvedBy: t.approvedBy,
           notfall: t.notfall,
           verfahren: verfahrenOfMessage(c.commit.message),
+          subject: c.commit.message.split('\n')[0],
         });
       }
     }

@@ -12,6 +12,7 @@ import { cmp } from '../core/diagnostics.js';
 import { kontingentTable } from '../core/kontingent.js';
 import type { Component, Estate } from '../core/model.js';
 import { parseDimension, type Dimension } from '../core/quantity.js';
+import type { AuditEntry } from '../cli/audit.js';
 import type { WorkloadStatus } from '../kubernetes/workload-status.js';
 
 /** Bumped only for incompatible changes of the JSON below (fields are only ever added). */
@@ -30,17 +31,8 @@ export interface PromotionPullRequest {
   readonly requestedReviewers: readonly string[];
 }
 
-/** One rendered commit of the audit trail (the shape `freigabe audit --format json` prints). */
-export interface AuditItem {
-  readonly stage: string;
-  readonly commit: string;
-  readonly date: string;
-  readonly source: string | null;
-  readonly pullRequest: string | null;
-  readonly approvedBy: readonly { readonly login: string; readonly at: string; readonly sha: string }[];
-  readonly notfall: boolean;
-  readonly verfahren: readonly string[];
-}
+/** One rendered commit of the audit trail: the entries `freigabe audit --format json` prints. */
+export type AuditItem = AuditEntry;
 
 export interface DashboardInput {
   readonly estate: Estate;

@@ -121,7 +121,7 @@ describe('buildDashboard', () => {
   });
 
   test('the JSON carries the API version, which inputs exist and the audit entries as given', () => {
-    const audit = [{ stage: 'produktion', commit: 'f'.repeat(40), date: '2026-11-29T12:00:00Z', source: 'e'.repeat(40), pullRequest: 'itdz/estate#41', approvedBy: [{ login: 'm-schulz', at: '2026-11-29T11:00:00Z', sha: 'd'.repeat(40) }], notfall: false, verfahren: ['wohngeld'] }];
+    const audit = [{ stage: 'produktion', commit: 'f'.repeat(40), date: '2026-11-29T12:00:00Z', source: 'e'.repeat(40), pullRequest: 'itdz/estate#41', approvedBy: [{ login: 'm-schulz', at: '2026-11-29T11:00:00Z', sha: 'd'.repeat(40) }], notfall: false, verfahren: ['wohngeld'], subject: 'freigabe: Produktion aus eeeeeeeeeeee gerendert (#41)' }];
     const d = buildDashboard(input({ audit, repository: 'itdz/estate', sources: { clusters: false, pullRequests: true, audit: true } }));
     expect(d).toMatchObject({ apiVersion: 1, repository: 'itdz/estate', today: '2026-11-30', sources: { pullRequests: true, audit: true }, audit });
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
