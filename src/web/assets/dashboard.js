@@ -49,6 +49,11 @@
     return el;
   }
 
+  // Links only to http(s): a pull request URL is data, never script.
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(String(url)) ? url : undefined;
+  }
+
   function byId(id) {
     return document.getElementById(id);
   }
@@ -120,7 +125,7 @@
       return h('tr', null,
         h('th', { scope: 'row' }, f.verfahren),
         h('td', null, stageTitle(f.stage)),
-        h('td', null, f.pullRequest ? h('a', { href: f.pullRequest.url }, t('pullRequest', { n: f.pullRequest.number })) : t('kindPending'),
+        h('td', null, f.pullRequest ? h('a', { href: safeUrl(f.pullRequest.url) }, t('pullRequest', { n: f.pullRequest.number })) : t('kindPending'),
           f.pullRequest ? h('span', { class: 'sub' }, ' – ' + f.pullRequest.title) : null),
         h('td', null, h('ul', { class: 'plain' }, f.components.map(function (c) {
           return h('li', null, h('span', { class: 'comp' }, c.name + ': '), h('code', null, shortImage(c.from)), ' → ', h('code', null, shortImage(c.to)));
@@ -169,7 +174,7 @@
     } else if (state.data.sources.clusters) {
       parts.push(h('p', { class: 'wl muted' }, t('noStatus')));
     }
-    if (cell.pullRequest) parts.push(h('p', { class: 'pr' }, h('a', { href: cell.pullRequest.url }, t('pullRequest', { n: cell.pullRequest.number }))));
+    if (cell.pullRequest) parts.push(h('p', { class: 'pr' }, h('a', { href: safeUrl(cell.pullRequest.url) }, t('pullRequest', { n: cell.pullRequest.number }))));
     return parts;
   }
 
