@@ -70,14 +70,9 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, re
   send(res, status, body, 'application/json; charset=utf-8');
 }
 
-function localeOf(url: URL, req: IncomingMessage): Locale {
-  const lang = url.searchParams.get('lang');
-  if (lang === 'de' || lang === 'en') return lang;
-  // German by default: only a browser that prefers English over German gets English.
-  const accept = String(req.headers['accept-language'] ?? '').toLowerCase();
-  const en = accept.search(/(^|,)\s*en\b/);
-  const de = accept.search(/(^|,)\s*de\b/);
-  return en >= 0 && (de < 0 || en < de) ? 'en' : 'de';
+/** German unless English is chosen (the page's switch sets ?lang=en); the browser's language does not decide. */
+function localeOf(url: URL): Locale {
+  return url.searchParams.get('lang') === 'en' ? 'en' : 'de';
 }
 
 /** Routes under `basePath`; returns false for every other path, so the next handler runs. */
@@ -106,7 +101,7 @@ export function dashboardRoutes(params: DashboardRoutesParams): Handler {
     }
     if (rel === '/') {
       const login = params.login?.(req);
-      send(res, 200, dashboardPage({ locale: localeOf(url, req), ...(login ? { login } : {}), ...(params.signOutPath ? { signOutPath: params.signOutPath } : {}) }), 'text/html; charset=utf-8');
+      send(res, 200, dashboardPage({ locale: localeOf(url), ...(login ? { login } : {}), ...(params.signOutPath ? { signOutPath: params.signOutPath } : {}) }), 'text/html; charset=utf-8');
       return true;
     }
     const assetName = rel.startsWith('/assets/') ? rel.slice('/assets/'.length) : undefined;

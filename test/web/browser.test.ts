@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { WorkloadStatus, WorkloadStatusSource } from '../../src/kubernetes/workload-status.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readDirectorySnapshot } from '../../src/cli/read-dir.js';
+import { loadEstate } from '../../src/core/load.js';
+import { dashboardRoutes } from '../../src/web/http.js';
 import { serveLocalDashboard, type RunningDashboard } from '../../src/web/serve.js';
+import { buildDashboard } from '../../src/web/view-model.js';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..', '..');
@@ -259,5 +265,56 @@ describe('dashboard in Chromium', () => {
     expect(await axe(small)).toEqual([]);
     await small.screenshot({ path: join(shots, 'dashboard-mobile.png') });
     await small.close();
+  });
+});
+
+describe('dashboard in Chromium with the app\'s data (open promotion pull requests)', () => {
+  let app: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const estate = loadEstate({ snapshot: readDirectorySnapshot(root, 'de').snapshot }).value;
+    const dashboard = buildDashboard({
+      estate,
+      statuses,
+      pullRequests: [
+        { number: 42, url: 'https://github.com/itdz/estate/pull/42', title: 'freigabe: wohngeld → Abnahme', verfahren: 'wohngeld', stage: 'abnahme', author: 'freigabe[bot]', createdAt: '2026-11-29T10:00:00Z', requestedReviewers: ['m-schulz'] },
+        { number: 43, url: 'javascript:alert(1)', title: 'a hostile URL', verfahren: 'grundsteuer', stage: 'schulung', author: 'x', createdAt: '2026-11-29T10:00:00Z', requestedReviewers: [] },
+      ],
+      audit: [],
+      today: '2026-11-30',
+      generatedAt: '2026-11-30T08:00:00.000Z',
+      repository: 'itdz/estate',
+      sources: { clusters: true, pullRequests: true, audit: true },
+    });
+    const routes = dashboardRoutes({ basePath: '/freigabe', load: async () => dashboard, login: () => 'm-schulz', signOutPath: 'auth/logout' });
+    app = createServer((req, res) => void routes(req, res).then((handled) => handled || res.writeHead(404).end()));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(app.address() as AddressInfo).port}/freigabe/`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
+  });
+
+  test('the open pull request shows in its cell and in Meine Freigaben of the signed-in user; the filter finds it; no axe violations', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#meta').textContent()).toContain('Repository: itdz/estate');
+    // The signed-in login is preselected.
+    expect(await page.inputValue('#person')).toBe('m-schulz');
+    const mine = page.locator('#mine-result tbody tr', { has: page.locator('th', { hasText: 'wohngeld' }) });
+    expect(await mine.locator('a').getAttribute('href')).toBe('https://github.com/itdz/estate/pull/42');
+    expect(await mine.textContent()).toContain('Pull Request #42');
+    const row = page.locator('#matrix-body tr', { has: page.locator('th', { hasText: 'wohngeld' }) });
+    expect(await row.locator('td').nth(1).locator('.pr a').textContent()).toBe('Pull Request #42');
+    const hostile = page.locator('#matrix-body tr', { has: page.locator('th', { hasText: 'grundsteuer' }) }).locator('td').nth(2).locator('.pr a');
+    expect(await hostile.getAttribute('href')).toBeNull();
+    await page.selectOption('#state-filter', 'pull');
+    await page.waitForFunction(() => document.querySelector('#matrix-count')?.textContent === '2 von 6 Fachverfahren gefunden.');
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: join(shots, 'dashboard-app.png') });
+    await page.close();
   });
 });
