@@ -51,6 +51,8 @@ export interface DashboardRoutesParams {
   readonly login?: (req: IncomingMessage) => string | undefined;
   /** Where the sign-out form posts (relative to the page). */
   readonly signOutPath?: string;
+  /** The page's language until the user switches (`freigabe serve --locale en`); default German. */
+  readonly defaultLocale?: Locale;
   /** Called with a failure to read the data; the response then says only that it failed. */
   readonly onError?: (error: unknown) => void;
 }
@@ -70,9 +72,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, re
   send(res, status, body, 'application/json; charset=utf-8');
 }
 
-/** German unless English is chosen (the page's switch sets ?lang=en); the browser's language does not decide. */
-function localeOf(url: URL): Locale {
-  return url.searchParams.get('lang') === 'en' ? 'en' : 'de';
+/** As chosen by the page's switch (?lang=), else the default (German); the browser's language does not decide. */
+function localeOf(url: URL, fallback: Locale): Locale {
+  const lang = url.searchParams.get('lang');
+  return lang === 'en' || lang === 'de' ? lang : fallback;
 }
 
 /** Routes under `basePath`; returns false for every other path, so the next handler runs. */
@@ -101,7 +104,7 @@ export function dashboardRoutes(params: DashboardRoutesParams): Handler {
     }
     if (rel === '/') {
       const login = params.login?.(req);
-      send(res, 200, dashboardPage({ locale: localeOf(url), ...(login ? { login } : {}), ...(params.signOutPath ? { signOutPath: params.signOutPath } : {}) }), 'text/html; charset=utf-8');
+      send(res, 200, dashboardPage({ locale: localeOf(url, params.defaultLocale ?? 'de'), ...(login ? { login } : {}), ...(params.signOutPath ? { signOutPath: params.signOutPath } : {}) }), 'text/html; charset=utf-8');
       return true;
     }
     const assetName = rel.startsWith('/assets/') ? rel.slice('/assets/'.length) : undefined;

@@ -70,6 +70,7 @@ export async function serveLocalDashboard(params: ServeParams): Promise<RunningD
   const parseCache: ParseCache = params.parseCache ?? new Map();
   const routes = dashboardRoutes({
     basePath: '',
+    defaultLocale: params.locale,
     load: () => readLocalDashboard({ ...params, parseCache }),
     ...(params.onError ? { onError: params.onError } : {}),
   });

@@ -6,6 +6,8 @@
 (function () {
   var TEXTS = JSON.parse(document.getElementById('freigabe-texts').textContent);
   var params = new URLSearchParams(location.search);
+  // The server's default (German, or `freigabe serve --locale en`); the URL names only a different choice.
+  var pageLang = document.documentElement.lang;
   var locale = params.get('lang') === 'en' || (params.get('lang') !== 'de' && document.documentElement.lang === 'en') ? 'en' : 'de';
   var state = {
     data: null,
@@ -91,7 +93,7 @@
 
   function syncUrl() {
     var p = new URLSearchParams();
-    if (locale !== 'de') p.set('lang', locale);
+    if (locale !== pageLang || params.get('lang')) p.set('lang', locale);
     if (state.query) p.set('q', state.query);
     if (state.tenant) p.set('tenant', state.tenant);
     if (state.filter !== 'all') p.set('state', state.filter);
