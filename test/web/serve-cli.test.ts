@@ -61,10 +61,13 @@ describe('freigabe serve', () => {
     }
   });
 
-  test('?lang=en gives the English page; German is the default, also for a browser set to English', async () => {
+  test('?lang=en gives the English page; German is the default, also for a browser set to English; --locale en changes the default', async () => {
     const url = await serve(['--repo', REPO_ROOT]);
     expect(await (await fetch(`${url}?lang=en`)).text()).toContain('<html lang="en">');
     expect(await (await fetch(url, { headers: { 'accept-language': 'en-US,en;q=0.9' } })).text()).toContain('<html lang="de">');
+    const english = await serve(['--repo', REPO_ROOT, '--locale', 'en']);
+    expect(await (await fetch(english)).text()).toContain('<html lang="en">');
+    expect(await (await fetch(`${english}?lang=de`)).text()).toContain('<html lang="de">');
   });
 
   test('bad input: exit 2 with a message, no server', () => {

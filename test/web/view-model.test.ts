@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readDirectorySnapshot } from '../../src/cli/read-dir.js';
@@ -132,4 +133,15 @@ test('splitImage: tag and digest', () => {
   expect(splitImage('registry:5000/a/b:1.2@sha256:abc')).toEqual({ tag: '1.2', digest: 'sha256:abc' });
   expect(splitImage('registry:5000/a/b')).toEqual({ tag: null, digest: null });
   expect(splitImage('ghcr.io/a/b:latest')).toEqual({ tag: 'latest', digest: null });
+});
+
+test('the view model is pure: no I/O module, no clock, adapters only as types', () => {
+  const text = readFileSync(join(root, 'src', 'web', 'view-model.ts'), 'utf8');
+  const imports = [...text.matchAll(/^import (type )?[^'"]*from '([^']+)';$/gm)].map((m) => ({ typeOnly: m[1] !== undefined, from: m[2] }));
+  expect(imports.length).toBeGreaterThan(3);
+  for (const i of imports) {
+    expect(i.from, 'no node module, no network client').toMatch(/^\.\.\/(core|cli|kubernetes)\//);
+    if (!i.from.startsWith('../core/')) expect(i.typeOnly, `${i.from} only as a type`).toBe(true);
+  }
+  expect(text).not.toMatch(/new Date\(\)|Date\.now\(\)|process\./);
 });
