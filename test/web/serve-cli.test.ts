@@ -2,21 +2,16 @@
  * `freigabe serve` as a real process (the built CLI): it binds to 127.0.0.1 only, serves the
  * page, its assets and the JSON API of the checkout, and rejects bad input with exit code 2.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, BIN, freigabe, REPO_ROOT } from '../cli/helpers.js';
 
-const children: number[] = [];
+// Every server this file starts is stopped after its test (kill() of an exited child is a no-op).
+const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const pid of children.splice(0)) {
-    try {
-      process.kill(pid);
-    } catch {
-      // already gone
-    }
-  }
+  for (const child of children.splice(0)) child.kill();
 });
 
 beforeAll(() => assertBuilt());
@@ -24,7 +19,7 @@ beforeAll(() => assertBuilt());
 /** Starts `freigabe serve --port 0` and resolves with the URL it prints. */
 function serve(args: string[]): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child.pid!);
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
