@@ -8,13 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { run } from 'probot';
+import { ProbotOctokit, run } from 'probot';
 import { plan } from './core/plan.js';
 import { snapshotOf } from './core/snapshot.js';
 import { readDirectorySnapshot } from './cli/read-dir.js';
 import { missingProductionSettings } from './github/credentials.js';
 import { berlinDate } from './github/today.js';
-import app from './index.js';
+import app, { operations } from './index.js';
+import { gitHubMetricsPlugin } from './ops/metrics.js';
+import { exitOnSigterm } from './ops/operations.js';
 import { formatPlanText } from './report/text.js';
 
 /** Same as Probot's own: a `.env` in the working directory (written by the setup flow) is applied first. */
@@ -64,7 +66,9 @@ async function main(): Promise<number> {
             `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
-  await run(app);
+  // Every Octokit Probot builds counts its writes and the rate limit left (src/ops/metrics.ts).
+  const server = await run(app, { Octokit: ProbotOctokit.plugin(gitHubMetricsPlugin(operations.metrics)) });
+  exitOnSigterm({ server, operations, env }); // README "Shutdown"
   return 0;
 }
 

@@ -38,6 +38,7 @@ import type { GitHubClient, RepoRef } from './github-client.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
+import { countPublication } from '../ops/metrics.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -419,7 +420,7 @@ export async function handlePush(params: HandlePushParams): Promise<PushResult> 
   const defaultBranch = payload.repository.default_branch ?? payload.repository.master_branch ?? 'main';
   if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted || ZERO_SHA.test(payload.after)) return { promotions: [] };
 
-  const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true });
+  const published = await countPublication(publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true }));
   if (!published.ok || ZERO_SHA.test(payload.before)) return { published, promotions: [] };
   const promotions = await proposePromotions({ octokit, log, owner, repo, defaultBranch, before: payload.before, after: payload.after, published, deps });
   return { published, promotions };

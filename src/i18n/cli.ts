@@ -97,6 +97,8 @@ Befehle:
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
        [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 die Freigabe-Entscheidung
+  audit [--repo DIR] [--stage S] [--format text|json|csv]
+                                                Freigaben, die auf den gerenderten Branches angekommen sind
   serve [--repo DIR] [--port N]                 Dashboard des lokalen Stands auf http://127.0.0.1:N/ (Standard 8080)
 
 Gemeinsame Optionen:
@@ -108,7 +110,7 @@ Gemeinsame Optionen:
   --debug             bei internen Fehlern den Stacktrace zeigen
 
 Exit-Codes: 0 in Ordnung/freigegeben, 1 Fehler-Befunde oder fehlende Freigabe, 2 Aufruffehler oder unlesbare Eingabe.`,
-    unknownCommand: (cmd: string): string => `Unbekannter Befehl „${cmd}“. Befehle: validate, render, plan, gate.`,
+    unknownCommand: (cmd: string, known: readonly string[]): string => `Unbekannter Befehl „${cmd}“. Befehle: ${known.join(', ')}.`,
     missingCommand: 'Kein Befehl angegeben.',
     badOption: (detail: string): string => `Ungültiger Aufruf: ${detail}`,
     missingOption: (option: string): string => `Option ${option} fehlt.`,
@@ -221,6 +223,8 @@ Commands:
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
        [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 the approval decision (Freigabe)
+  audit [--repo DIR] [--stage S] [--format text|json|csv]
+                                                the releases that reached the rendered branches
   serve [--repo DIR] [--port N]                 dashboard of the local checkout on http://127.0.0.1:N/ (default 8080)
 
 Common options:
@@ -232,7 +236,7 @@ Common options:
   --debug             show the stack trace of internal errors
 
 Exit codes: 0 ok/approved, 1 error findings or approval missing, 2 usage error or unreadable input.`,
-    unknownCommand: (cmd) => `Unknown command "${cmd}". Commands: validate, render, plan, gate.`,
+    unknownCommand: (cmd, known) => `Unknown command "${cmd}". Commands: ${known.join(', ')}.`,
     missingCommand: 'No command given.',
     badOption: (detail) => `Invalid arguments: ${detail}`,
     missingOption: (option) => `Option ${option} is missing.`,
