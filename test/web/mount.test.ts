@@ -2,13 +2,14 @@
  * The one mounting call in src/index.ts: through Probot's own Server and its `addHandler`, the
  * dashboard answers under /freigabe/ and every other path keeps Probot's behaviour.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot, Server } from 'probot';
 import { afterEach, expect, test } from 'vitest';
 import app from '../../src/index.js';
 import { throwawayPrivateKey } from '../github/app-harness.js';
+import { freePort } from '../helpers/ports.js';
 
 const saved = { ...process.env };
 let server: Server | undefined;
@@ -19,22 +20,11 @@ afterEach(async () => {
   process.env = { ...saved };
 });
 
-/** Probot's Server takes `port: 0` for "default 3000", so ask the system for a free port first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function startWith(env: Record<string, string>): Promise<string> {
   Object.assign(process.env, { FREIGABE_RECONCILE: 'false', ...env });
   for (const name of ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', 'FREIGABE_DASHBOARD_REPOSITORY']) if (!(name in env)) delete process.env[name];
   const log = pino({ level: 'warn' }, new Writable({ write: (_c, _e, cb) => cb() }));
+  // Probot's Server reads `port: 0` as 3000, so the test asks for a free port.
   server = new Server({ Probot: Probot.defaults({ appId: 123, privateKey: throwawayPrivateKey(), secret: 'throwaway', log }), host: '127.0.0.1', port: await freePort(), log } as never);
   await server.load(app);
   const http = await server.start();
