@@ -9,6 +9,7 @@ import { optionsFromEnv } from './github/options.js';
 import { startClusterStatus } from './github/deployment-status-app.js';
 import { createOperations, operationsApp } from './ops/operations.js';
 import { createQueue, queueOptionsFromEnv, type DomainQueue } from './github/queue/index.js';
+import { dashboardOptionsFromEnv, mountDashboard } from './web/app.js';
 
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
 export type { FreigabeAppOptions } from './github/app.js';
@@ -37,5 +38,7 @@ const app: ApplicationFunction = (probot, options) => {
     queue = q;
   }
   freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false', queue })(probot);
+  const dashboard = dashboardOptionsFromEnv(process.env);
+  mountDashboard(probot, options?.addHandler, clusters ? { ...dashboard, statusSource: clusters.source } : dashboard); // /freigabe/
 };
 export default app;

@@ -11,6 +11,7 @@ import { auditCommand } from './audit.js';
 import { gateCommand } from './commands/gate.js';
 import { planCommand } from './commands/plan.js';
 import { renderCommand } from './commands/render.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { InputError, UsageError } from './errors.js';
 import { sniffLocale, type CommandIO } from './options.js';
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   gate: gateCommand,
   audit: (argv, io) => auditCommand(argv, io),
+  serve: serveCommand,
 };
 
 /** Runs one command line (without `node` and the script); returns the exit code. */

@@ -474,3 +474,12 @@ export function decideApproval(params: GateParams): ApprovalResult {
   const segregated = segregateDuties(requirements, params.base.platform?.data.spec.segregationOfDuties !== false);
   return { satisfied: segregated.every((r) => r.satisfied), requirements: segregated, emergency: required.emergency };
 }
+
+/**
+ * Who may release a booking change of one Fachverfahren as on `base`: its
+ * Verfahrensverantwortliche and every Vertretung still valid on `today` (the dashboard's
+ * "Meine Freigaben" asks the same question the approval check does).
+ */
+export function verfahrenApprovers(base: Estate, verfahren: string, today: string): readonly ApproverInfo[] {
+  return vvSet(base, verfahren, today)?.approvers ?? [];
+}

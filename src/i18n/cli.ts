@@ -107,6 +107,7 @@ Befehle:
                                                 die Freigabe-Entscheidung
   audit [--repo DIR] [--stage S] [--format text|json|csv]
                                                 Freigaben, die auf den gerenderten Branches angekommen sind
+  serve [--repo DIR] [--port N]                 Dashboard des lokalen Stands auf http://127.0.0.1:N/ (Standard 8080)
 
 Gemeinsame Optionen:
   --repo DIR          Repository (Standard: aktuelles Verzeichnis)
@@ -141,6 +142,8 @@ Exit-Codes: 0 in Ordnung/freigegeben, 1 Fehler-Befunde oder fehlende Freigabe, 2
       `Ausgabeverzeichnis ${dir} ist nicht leer und wurde nicht von freigabe render angelegt; bitte ein leeres Verzeichnis angeben.`,
     rendered: (files: number, dir: string): string => `${plural(files, 'Datei', 'Dateien')} nach ${dir} geschrieben.`,
     notRendered: 'Wegen der Fehler wurde nichts geschrieben.',
+    serving: (url: string): string => `Dashboard unter ${url} (nur auf diesem Rechner erreichbar; Beenden mit Strg+C)`,
+    serveFailed: (port: number, reason: string): string => `Port ${port} auf 127.0.0.1 ist nicht nutzbar (${reason}); bitte mit --port einen anderen wählen.`,
     internalError: (message: string): string => `Interner Fehler in freigabe (bitte melden): ${message}\nMit --debug wird der Stacktrace gezeigt.`,
   },
 };
@@ -239,6 +242,7 @@ Commands:
                                                 the approval decision (Freigabe)
   audit [--repo DIR] [--stage S] [--format text|json|csv]
                                                 the releases that reached the rendered branches
+  serve [--repo DIR] [--port N]                 dashboard of the local checkout on http://127.0.0.1:N/ (default 8080)
 
 Common options:
   --repo DIR          repository (default: current directory)
@@ -272,6 +276,8 @@ Exit codes: 0 ok/approved, 1 error findings or approval missing, 2 usage error o
     outNotEmpty: (dir) => `Output directory ${dir} is not empty and was not created by freigabe render; give an empty directory.`,
     rendered: (files, dir) => `Wrote ${plural(files, 'file', 'files')} to ${dir}.`,
     notRendered: 'Nothing was written because of the errors.',
+    serving: (url) => `Dashboard at ${url} (reachable from this machine only; stop with Ctrl+C)`,
+    serveFailed: (port, reason) => `Port ${port} on 127.0.0.1 cannot be used (${reason}); choose another with --port.`,
     internalError: (message) => `Internal error in freigabe (please report): ${message}\nRun with --debug to see the stack trace.`,
   },
 };
