@@ -33,7 +33,6 @@ const app: ApplicationFunction = (probot, options) => {
   if (!queue) {
     const q = createQueue({ ...queueOptionsFromEnv(process.env), log: probot.log, observer: operations.metrics });
     operations.metrics.setQueueStats(() => q.stats());
-    if (q.ping) operations.readiness.add({ name: 'queue', check: () => q.ping!() });
     operations.shutdown.onClose('queue', () => q.close());
     queue = q;
   }

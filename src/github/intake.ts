@@ -38,10 +38,14 @@ export interface PendingPush {
   readonly defaultBranch: string;
   /** Order of arrival, to pick a newest commit when the pushes do not form one chain. */
   readonly seq: number;
+  /** The clone URL GitHub reports (GitHub Enterprise has its own host); the bootstrap objects name it. */
+  readonly cloneUrl?: string;
 }
 
 interface Delivery {
   readonly deliveryId?: string;
+  /** `pull_request.opened`: the event the delivery brought, for the worker's log lines. */
+  readonly event?: string;
   readonly installationId: number;
 }
 
@@ -64,22 +68,24 @@ async function enqueueEvaluation(queue: DomainQueue, delivery: Delivery, ref: Pu
     key: pullKey(ref.owner, ref.repo, ref.number),
     installationId: delivery.installationId,
     ...(delivery.deliveryId ? { deliveryId: delivery.deliveryId } : {}),
+    ...(delivery.event ? { event: delivery.event } : {}),
     priority,
     payload: { ...ref },
   });
 }
 
 /** A push to the default branch: recorded as pending, a publication of the repository queued. */
-export async function notePush(queue: DomainQueue, delivery: Delivery, push: { owner: string; repo: string; defaultBranch: string; before: string; after: string }): Promise<void> {
+export async function notePush(queue: DomainQueue, delivery: Delivery, push: { owner: string; repo: string; defaultBranch: string; before: string; after: string; cloneUrl?: string }): Promise<void> {
   const key = repoKey(push.owner, push.repo);
   const seq = await queue.state.incr(`pushseq:${key}`, STATE_TTL_SECONDS);
-  const pending: PendingPush = { before: push.before, defaultBranch: push.defaultBranch, seq };
+  const pending: PendingPush = { before: push.before, defaultBranch: push.defaultBranch, seq, ...(push.cloneUrl ? { cloneUrl: push.cloneUrl } : {}) };
   await queue.state.hset(`pushes:${key}`, push.after, JSON.stringify(pending), STATE_TTL_SECONDS);
   await queue.enqueue({
     kind: 'publish',
     key,
     installationId: delivery.installationId,
     ...(delivery.deliveryId ? { deliveryId: delivery.deliveryId } : {}),
+    ...(delivery.event ? { event: delivery.event } : {}),
     priority: PRIORITY.publication,
     payload: { owner: push.owner, repo: push.repo },
   });
@@ -89,7 +95,8 @@ const ZERO_SHA = /^0+$/;
 
 interface HandlerContext {
   readonly id: string;
-  readonly payload: { readonly installation?: { readonly id: number } };
+  readonly name: string;
+  readonly payload: { readonly installation?: { readonly id: number }; readonly action?: string };
 }
 
 /** Claims the delivery for this part; false (and nothing to do) when a replica already took it. */
@@ -98,7 +105,7 @@ async function once(queue: DomainQueue, context: HandlerContext, part: string, r
   if (installationId === undefined) return;
   if (!(await queue.claimDelivery(context.id, part))) return;
   try {
-    await record({ deliveryId: context.id, installationId });
+    await record({ deliveryId: context.id, installationId, event: context.payload.action ? `${context.name}.${context.payload.action}` : context.name });
   } catch (error) {
     // Not recorded: GitHub sees the failure, and a redelivery must not be taken for a duplicate.
     await queue.releaseDelivery(context.id, part).catch(() => undefined);
@@ -173,7 +180,7 @@ export function afterMergeIntake(app: Probot, queue: DomainQueue): void {
     const defaultBranch = p.repository.default_branch ?? p.repository.master_branch ?? 'main';
     // Pushes to other branches, branch deletions and tags are not ours.
     if (p.ref !== `refs/heads/${defaultBranch}` || p.deleted || ZERO_SHA.test(p.after)) return;
-    await once(queue, context, 'publish', (delivery) => notePush(queue, delivery, { owner, repo: p.repository.name, defaultBranch, before: p.before, after: p.after }));
+    await once(queue, context, 'publish', (delivery) => notePush(queue, delivery, { owner, repo: p.repository.name, defaultBranch, before: p.before, after: p.after, ...(p.repository.clone_url ? { cloneUrl: p.repository.clone_url } : {}) }));
   });
 
   app.on('issue_comment.created', async (context) => {

@@ -35,7 +35,8 @@ interface WorkerContext {
 }
 
 function logFor(app: WorkerContext['app'], job: JobData, fields: Record<string, unknown>): Logger {
-  return app.log.child({ ...(job.deliveryId ? { delivery: job.deliveryId } : {}), ...fields });
+  // The names Probot and src/ops/event-log.ts give a webhook's lines: `id` is the delivery.
+  return app.log.child({ ...(job.deliveryId ? { id: job.deliveryId } : {}), ...(job.event ? { event: job.event } : {}), ...fields });
 }
 
 /** The newest recorded state of a pull request (intake.ts). */
@@ -52,6 +53,8 @@ export function registerEvaluationWorkers(context: WorkerContext & { deps: Evalu
     const key = job.key;
     const log = logFor(app, job, { repository: repoKey(ref.owner, ref.repo) });
     const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
+    // Probot logs each GitHub request through the client's logger: the job's bindings too.
+    (octokit as { log: unknown }).log = log;
     if ((await queue.state.get(`refresh:${key}`)) || !(await newestTarget(queue, key))) {
       let pull: PullLike & { updated_at: string };
       try {
@@ -99,7 +102,7 @@ export function registerEvaluationWorkers(context: WorkerContext & { deps: Evalu
 }
 
 /** The newest commit of the pending pushes and the `before`s they start from. */
-export function pushChain(pending: Record<string, string>): { tip: string; defaultBranch: string; roots: string[] } | undefined {
+export function pushChain(pending: Record<string, string>): { tip: string; defaultBranch: string; roots: string[]; cloneUrl?: string } | undefined {
   const pushes = Object.entries(pending).map(([after, json]) => ({ after, ...(JSON.parse(json) as PendingPush) }));
   if (pushes.length === 0) return undefined;
   const befores = new Set(pushes.map((p) => p.before));
@@ -108,7 +111,7 @@ export function pushChain(pending: Record<string, string>): { tip: string; defau
   const ends = pushes.filter((p) => !befores.has(p.after)).sort((a, b) => b.seq - a.seq);
   const tip = (ends[0] ?? [...pushes].sort((a, b) => b.seq - a.seq)[0]);
   const roots = [...new Set(pushes.filter((p) => !afters.has(p.before)).sort((a, b) => a.seq - b.seq).map((p) => p.before))];
-  return { tip: tip.after, defaultBranch: tip.defaultBranch, roots };
+  return { tip: tip.after, defaultBranch: tip.defaultBranch, roots, ...(tip.cloneUrl ? { cloneUrl: tip.cloneUrl } : {}) };
 }
 
 export function registerPublicationWorkers(context: WorkerContext & { deps: PublicationDeps }): void {
@@ -121,8 +124,10 @@ export function registerPublicationWorkers(context: WorkerContext & { deps: Publ
     if (!chain) return 'coalesced';
     const log = logFor(app, job, { repository: job.key, sha: chain.tip });
     const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
+    // Probot logs each GitHub request through the client's logger: the job's bindings too.
+    (octokit as { log: unknown }).log = log;
     const [first, ...others] = chain.roots.length > 0 ? chain.roots : ['0'.repeat(40)];
-    const repository = { name: repo, owner: { login: owner }, default_branch: chain.defaultBranch };
+    const repository = { name: repo, owner: { login: owner }, default_branch: chain.defaultBranch, ...(chain.cloneUrl ? { clone_url: chain.cloneUrl } : {}) };
     const result = await handlePush({ octokit, log, payload: { ref: `refs/heads/${chain.defaultBranch}`, before: first, after: chain.tip, repository }, deps });
     if (result.published?.ok) {
       for (const before of others.filter((b) => !/^0+$/.test(b))) {
@@ -138,6 +143,8 @@ export function registerPublicationWorkers(context: WorkerContext & { deps: Publ
     const p = job.payload as { owner: string; repo: string; defaultBranch: string; number: number; commenter: string; verfahren: string; stage: string };
     const log = logFor(app, job, { repository: repoKey(p.owner, p.repo), pull: pullKey(p.owner, p.repo, p.number) });
     const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
+    // Probot logs each GitHub request through the client's logger: the job's bindings too.
+    (octokit as { log: unknown }).log = log;
     try {
       await handlePromoteCommand({ octokit, log, ...p, deps });
       return 'ok';

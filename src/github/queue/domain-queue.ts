@@ -58,6 +58,7 @@ export interface EnqueueRequest {
   readonly key: string;
   readonly installationId: number;
   readonly deliveryId?: string;
+  readonly event?: string;
   readonly priority: number;
   readonly payload?: Record<string, unknown>;
 }
@@ -138,6 +139,7 @@ export class DomainQueue implements FreigabeQueue {
       key: request.key,
       installationId: request.installationId,
       ...(request.deliveryId ? { deliveryId: request.deliveryId } : {}),
+      ...(request.event ? { event: request.event } : {}),
       epoch,
       enqueuedAt: this.#clock.now(),
       failures: 0,

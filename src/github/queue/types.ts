@@ -38,6 +38,8 @@ export interface JobData {
   readonly key: string;
   readonly installationId: number;
   readonly deliveryId?: string;
+  /** The webhook event that queued the job (`pull_request.opened`), for log lines. */
+  readonly event?: string;
   /** The key's epoch when the job was queued (see DomainQueue.enqueue). */
   readonly epoch: number;
   readonly enqueuedAt: number;
