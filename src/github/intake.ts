@@ -165,6 +165,7 @@ export function pullRequestIntake(app: Probot, queue: DomainQueue): void {
         key: delivery.deliveryId!,
         installationId: delivery.installationId,
         deliveryId: delivery.deliveryId!,
+        ...(delivery.event ? { event: delivery.event } : {}),
         priority: PRIORITY.feedback,
         payload: { owner: repository.owner.login, repo: repository.name, number: issue.number, defaultBranch: repository.default_branch, commenter: comment.user?.login ?? '' },
       }).then(() => undefined),
@@ -194,6 +195,7 @@ export function afterMergeIntake(app: Probot, queue: DomainQueue): void {
         key: delivery.deliveryId!,
         installationId: delivery.installationId,
         deliveryId: delivery.deliveryId!,
+        ...(delivery.event ? { event: delivery.event } : {}),
         priority: PRIORITY.feedback,
         payload: {
           owner: repository.owner.login,

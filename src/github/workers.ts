@@ -90,7 +90,10 @@ export function registerEvaluationWorkers(context: WorkerContext & { deps: Evalu
 
   queue.handle('recheck', { coalesce: false }, async (job) => {
     const p = job.payload as unknown as PullRef & { commenter: string };
+    const log = logFor(app, job, { repository: repoKey(p.owner, p.repo), pull: pullKey(p.owner, p.repo, p.number) });
     const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
+    // Probot logs each GitHub request through the client's logger: the job's bindings too.
+    (octokit as { log: unknown }).log = log;
     const who = { octokit, owner: p.owner, repo: p.repo, username: p.commenter };
     if (!(await hasWriteAccess(who)).allowed) {
       await refuseCommand({ ...who, defaultBranch: p.defaultBranch, number: p.number, command: '/freigabe recheck' });

@@ -29,6 +29,8 @@ function adaptRepository(p: Payload): void {
   p.repository.owner.login = OWNER;
   p.repository.owner.name = OWNER;
   p.repository.default_branch = 'main';
+  // GitHub sends the repository's own clone URL; the rendered bootstrap objects name it.
+  p.repository.clone_url = `https://github.com/${OWNER}/${REPO}.git`;
   p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
 }
 
