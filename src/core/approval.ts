@@ -7,6 +7,8 @@
  * says *what* changes, so a pull request cannot approve itself by editing those lists.
  */
 import type { Change } from './changes.js';
+import { contributors, type ContributorGap } from './contributors.js';
+import { restoreDismissedChangeRequests } from './dismissed-reviews.js';
 import { cmp } from './diagnostics.js';
 import { findStage, stageNames, type Estate } from './model.js';
 import { checkStageOrder, stageOrderViolations, stageTitle } from './promotion.js';
@@ -36,6 +38,8 @@ export type NotCountedWhy =
   | 'pull-request-author'
   | 'commit-author'
   | 'commit-committer'
+  | 'pusher'
+  | 'promotion-requester'
   | 'bot'
   | 'vertretung-expired';
 
@@ -72,6 +76,8 @@ export interface ApprovalResult {
   readonly requirements: readonly ApprovalRequirement[];
   /** Notfalländerung: label `notfall` and a skipped stage order. */
   readonly emergency?: boolean;
+  /** Why the contributors are not known (four-eyes fails closed): no requirement is met while any is listed. */
+  readonly contributorGaps?: readonly ContributorGap[];
 }
 
 export interface RequirementsParams {
@@ -90,6 +96,14 @@ export interface GateParams extends RequirementsParams {
   readonly commits?: readonly PullCommit[];
   /** "org/team" → member logins. */
   readonly teams?: Readonly<Record<string, readonly string[]>>;
+  /** The pull request's `commits` count (src/core/contributors.ts). */
+  readonly commitCount?: number;
+  /** Who pushed to the head branch; they count as contributors. */
+  readonly pushers?: readonly string[];
+  /** Who ran `/freigabe promote` for this promotion; they cannot approve it. */
+  readonly promotionRequester?: string;
+  /** Ids of dismissed reviews that requested changes (src/core/dismissed-reviews.ts); they still block. */
+  readonly dismissedChangeRequests?: readonly number[];
 }
 
 interface Need {
@@ -347,16 +361,12 @@ export function latestReviews(reviews: readonly Review[]): Map<string, { login: 
 
 export function decideApproval(params: GateParams): ApprovalResult {
   const required = approvalRequirements(params);
-  const latest = latestReviews(params.reviews);
+  const latest = latestReviews(restoreDismissedChangeRequests(params.reviews, params.dismissedChangeRequests));
   const headSha = lower(params.headSha);
 
-  // Four-eyes: whoever wrote or committed any part of the pull request cannot release it.
-  const excluded = new Map<string, NotCountedWhy>();
-  excluded.set(lower(params.author), 'pull-request-author');
-  for (const c of params.commits ?? []) {
-    if (c.author && !excluded.has(lower(c.author.login))) excluded.set(lower(c.author.login), 'commit-author');
-    if (c.committer && !excluded.has(lower(c.committer.login))) excluded.set(lower(c.committer.login), 'commit-committer');
-  }
+  // Four-eyes: whoever opened, wrote, committed, pushed or requested any part of the pull
+  // request cannot release it; and unknown contributors release nothing (fails closed).
+  const { excluded, gaps } = contributors(params);
   const teams = new Map<string, Set<string>>();
   for (const [team, members] of Object.entries(params.teams ?? {})) {
     const key = lower(team.replace(/^@/, ''));
@@ -394,12 +404,17 @@ export function decideApproval(params: GateParams): ApprovalResult {
       else if (review.commitId === null || lower(review.commitId) !== headSha) notCounted.push({ login: review.login, why: 'stale-commit' });
       else approvedBy.push(review.login);
     }
-    const satisfied = blockedBy.length === 0 && approvedBy.length >= req.min;
+    const satisfied = gaps.length === 0 && blockedBy.length === 0 && approvedBy.length >= req.min;
     const done = new Set(approvedBy.map(lower));
     const candidates = satisfied
       ? []
       : req.approvers.filter((p) => p.startsWith('@') || (!done.has(lower(p)) && !excluded.has(lower(p))));
     return { ...req, approvedBy, blockedBy, satisfied, candidates, notCounted };
   });
-  return { satisfied: requirements.every((r) => r.satisfied), requirements, emergency: required.emergency };
+  return {
+    satisfied: requirements.every((r) => r.satisfied),
+    requirements,
+    emergency: required.emergency,
+    ...(gaps.length > 0 && requirements.length > 0 ? { contributorGaps: gaps } : {}),
+  };
 }

@@ -52,6 +52,11 @@ export interface PlanReview {
   readonly commits?: readonly PullCommit[];
   /** "org/team" → member logins. */
   readonly teams?: Readonly<Record<string, readonly string[]>>;
+  /** Four-eyes inputs beyond the commits (see GateParams in approval.ts). */
+  readonly commitCount?: number;
+  readonly pushers?: readonly string[];
+  readonly promotionRequester?: string;
+  readonly dismissedChangeRequests?: readonly number[];
 }
 
 export interface PlanParams {

@@ -95,7 +95,8 @@ Befehle:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 was ein Pull Request von base nach head ändert
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE]
+       [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 die Freigabe-Entscheidung
 
 Gemeinsame Optionen:
@@ -216,7 +217,8 @@ Commands:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 what a pull request from base to head changes
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE]
+       [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 the approval decision (Freigabe)
 
 Common options:

@@ -10,6 +10,7 @@ import type { CostRow, KontingentRow } from '../core/kontingent.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
+import { contributorGapsHeading, contributorGapText } from '../i18n/four-eyes.js';
 import { changesByStage, usedShare, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 export interface TextOptions {
@@ -95,7 +96,7 @@ function costLines(rows: readonly CostRow[], t: UiText, p: Painter, state = fals
   );
 }
 
-function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p: Painter): string[] {
+function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p: Painter, locale: Locale): string[] {
   if (approval.requirements.length === 0) return [t.approvalNone];
   const lines: string[] = decided ? [] : [t.approvalRequired];
   for (const r of approval.requirements) {
@@ -115,6 +116,8 @@ function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p:
       if (status !== 'met') lines.push(`    ${t.couldApprove}: ${couldStillApprove(r).join(', ') || t.nobody}`);
     }
   }
+  const gaps = approval.contributorGaps ?? [];
+  if (gaps.length > 0) lines.push(p.paint('red', contributorGapsHeading(locale)), ...gaps.map((g) => `    ${contributorGapText(g, locale)}`));
   if (decided) lines.push(approval.satisfied ? p.paint('green', t.approvalSatisfied) : p.paint('red', t.approvalMissing));
   return lines;
 }
@@ -195,7 +198,7 @@ export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
     ...section(t.headings.findings, formatFindingsText(plan.findings, options).trimEnd().split('\n'), p),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
-    ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p, options.locale), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
     ...section(t.headings.cost, costLines(plan.cost, t, p), p),
     ...section(t.headings.manifests, [manifestSummary(plan.manifests, t)], p),
@@ -222,7 +225,7 @@ export function formatGateText(plan: Plan, options: TextOptions): string {
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
     ...(blocking.length > 0 ? [formatFindingsText(blocking, options).trimEnd(), ''] : []),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
-    ...section(t.headings.approval, approvalLines(plan.approval, true, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, true, t, p, options.locale), p),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

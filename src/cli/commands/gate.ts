@@ -1,11 +1,13 @@
 /**
  * `freigabe gate --base … --head … --author LOGIN --head-sha SHA --reviews FILE [--commits FILE]
- * [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]`: the approval decision. The input files
+ * [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE] [--teams FILE]
+ * [--labels a,b] [--today YYYY-MM-DD]`: the approval decision. The input files
  * are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data through.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PullCommit, Review } from '../../core/approval.js';
+import { dismissedChangeRequests, type TimelineEvent } from '../../core/dismissed-reviews.js';
 import { plan } from '../../core/plan.js';
 import { uiText, type Locale } from '../../i18n/cli.js';
 import { gateAllows, gateToJson } from '../../report/json.js';
@@ -22,6 +24,10 @@ export const GATE_OPTIONS = {
   'head-sha': { type: 'string' },
   reviews: { type: 'string' },
   commits: { type: 'string' },
+  'commit-count': { type: 'string' },
+  pushers: { type: 'string' },
+  'requested-by': { type: 'string' },
+  timeline: { type: 'string' },
   teams: { type: 'string' },
 } as const;
 
@@ -76,6 +82,20 @@ export function parseCommits(data: unknown, file: string, locale: Locale): PullC
   });
 }
 
+/** The timeline as GET /repos/{o}/{r}/issues/{n}/timeline returns it; only `review_dismissed` events are read. */
+export function parseTimeline(data: unknown, file: string, locale: Locale): TimelineEvent[] {
+  if (!Array.isArray(data) || !data.every(isObject)) {
+    throw new InputError(uiText(locale).cli.badShape(file, '[{ "event": "review_dismissed", "dismissed_review": { "state", "review_id" } }, …]'));
+  }
+  return data as TimelineEvent[];
+}
+
+function commitCount(value: string | undefined, locale: Locale): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(uiText(locale).cli.badValue('--commit-count', value, '0, 1, 2, …'));
+  return Number(value);
+}
+
 /** `{ "org/team": ["login", …] }`. */
 export function parseTeams(data: unknown, file: string, locale: Locale): Record<string, string[]> {
   if (!isObject(data) || !Object.values(data).every((m) => Array.isArray(m) && m.every((l) => typeof l === 'string'))) {
@@ -98,6 +118,9 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   const reviews = parseReviews(readJson(values.reviews!, io, c.locale), values.reviews!, c.locale);
   const commits = values.commits !== undefined ? parseCommits(readJson(values.commits, io, c.locale), values.commits, c.locale) : undefined;
   const teams = values.teams !== undefined ? parseTeams(readJson(values.teams, io, c.locale), values.teams, c.locale) : undefined;
+  const timeline = values.timeline !== undefined ? parseTimeline(readJson(values.timeline, io, c.locale), values.timeline, c.locale) : undefined;
+  const count = commitCount(values['commit-count'], c.locale);
+  const requester = values['requested-by']?.trim();
   const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
 
   // 2. decide (pure); manifests are not needed for the decision
@@ -108,7 +131,17 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
     today: day,
     locale: c.locale,
     manifests: false,
-    review: { author: values.author!, headSha: values['head-sha']!, reviews, ...(commits ? { commits } : {}), ...(teams ? { teams } : {}) },
+    review: {
+      author: values.author!,
+      headSha: values['head-sha']!,
+      reviews,
+      ...(commits ? { commits } : {}),
+      ...(teams ? { teams } : {}),
+      ...(count !== undefined ? { commitCount: count } : {}),
+      pushers: labels(values.pushers),
+      ...(requester ? { promotionRequester: requester } : {}),
+      ...(timeline ? { dismissedChangeRequests: dismissedChangeRequests(timeline) } : {}),
+    },
   });
 
   // 3. report (I/O)
