@@ -100,8 +100,10 @@ export interface GateParams extends RequirementsParams {
   readonly commitCount?: number;
   /** Who pushed to the head branch; they count as contributors. */
   readonly pushers?: readonly string[];
+  /** Who pushed could not be read: fails closed. */
+  readonly pushersUnknown?: boolean;
   /** Who ran `/freigabe promote` for this promotion; they cannot approve it. */
-  readonly promotionRequester?: string;
+  readonly promotionRequesters?: readonly string[];
   /** Ids of dismissed reviews that requested changes (src/core/dismissed-reviews.ts); they still block. */
   readonly dismissedChangeRequests?: readonly number[];
 }

@@ -16,7 +16,8 @@ export type ContributorRole = 'pull-request-author' | 'commit-author' | 'commit-
 export type ContributorGap =
   | { readonly type: 'unlinked-author'; readonly sha: string }
   | { readonly type: 'unlinked-committer'; readonly sha: string }
-  | { readonly type: 'commits-truncated'; readonly listed: number; readonly total?: number };
+  | { readonly type: 'commits-truncated'; readonly listed: number; readonly total?: number }
+  | { readonly type: 'pushers-unknown' };
 
 export interface ContributorsParams {
   /** Who opened the pull request. */
@@ -27,8 +28,10 @@ export interface ContributorsParams {
   readonly commitCount?: number;
   /** Who pushed to the head branch (the synchronize sender, the repository activity). */
   readonly pushers?: readonly string[];
+  /** Who pushed could not be read (a head branch in a fork freigabe cannot see). */
+  readonly pushersUnknown?: boolean;
   /** Who asked for this promotion (`/freigabe promote`), from freigabe's own commit. */
-  readonly promotionRequester?: string;
+  readonly promotionRequesters?: readonly string[];
 }
 
 export interface Contributors {
@@ -60,6 +63,7 @@ export function contributors(params: ContributorsParams): Contributors {
     }
   }
   for (const p of params.pushers ?? []) add(p, 'pusher');
-  add(params.promotionRequester, 'promotion-requester');
+  if (params.pushersUnknown) gaps.push({ type: 'pushers-unknown' });
+  for (const r of params.promotionRequesters ?? []) add(r, 'promotion-requester');
   return { excluded, gaps };
 }

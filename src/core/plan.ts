@@ -55,7 +55,8 @@ export interface PlanReview {
   /** Four-eyes inputs beyond the commits (see GateParams in approval.ts). */
   readonly commitCount?: number;
   readonly pushers?: readonly string[];
-  readonly promotionRequester?: string;
+  readonly pushersUnknown?: boolean;
+  readonly promotionRequesters?: readonly string[];
   readonly dismissedChangeRequests?: readonly number[];
 }
 

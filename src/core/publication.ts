@@ -14,6 +14,8 @@ export const TRAILER = {
   approvedBy: 'Freigabe-Approved-By',
   notfall: 'Freigabe-Notfall',
   stage: 'Freigabe-Stage',
+  /** On a promotion commit: who ran `/freigabe promote` (they cannot approve it). */
+  requestedBy: 'Freigabe-Requested-By',
 } as const;
 
 /** Directory of the stage-wide objects (Argo CD ApplicationSet, Flux objects). */

@@ -9,6 +9,7 @@
  * across processes the ref update without force and its retry keep them apart.
  */
 import type { Logger, Probot } from 'probot';
+import { identityResolver, type AppIdentity, type IdentityResolver } from './app-identity.js';
 import { parseCommand } from './commands.js';
 import type { GitHubClient } from './github-client.js';
 import { loggable } from './loggable.js';
@@ -32,7 +33,9 @@ export const AFTER_MERGE_PERMISSIONS = {
   metadata: 'read',
 } as const;
 
-export interface AfterMergeOptions extends Partial<PublicationDeps> {
+export interface AfterMergeOptions extends Partial<Omit<PublicationDeps, 'identity'>> {
+  /** The app's identity, or app.ts's resolver of it; read with GET /app on first use when not given. */
+  readonly identity?: AppIdentity | IdentityResolver;
   /** Start the reconciliation scheduler on load (default true; tests switch it off). */
   readonly reconcile?: boolean;
   /** Re-evaluation of an open pull request during reconciliation (app.ts's evaluation). */
@@ -42,10 +45,12 @@ export interface AfterMergeOptions extends Partial<PublicationDeps> {
 }
 
 export function afterMergeApp(options: AfterMergeOptions = {}) {
-  const deps: PublicationDeps = { cache: options.cache ?? new LruSnapshotCache(), limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS };
+  const shared = { cache: options.cache ?? new LruSnapshotCache(), limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS };
   const queue = new PullRequestQueue();
 
   return (app: Probot): void => {
+    const identity = typeof options.identity === 'function' ? options.identity : identityResolver(app, options.identity);
+    const deps: PublicationDeps = { ...shared, identity };
     app.on('push', async (context) => {
       const { repository } = context.payload;
       await queue.run(repository.full_name, async () => {

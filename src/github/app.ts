@@ -6,6 +6,7 @@
  */
 import type { Context, Logger, Probot } from 'probot';
 import { afterMergeApp } from './after-merge.js';
+import { identityResolver, type AppIdentity } from './app-identity.js';
 import { parseCommand } from './commands.js';
 import { evaluatePullRequest, publish, type EvaluationDeps } from './evaluate.js';
 import type { GitHubClient } from './github-client.js';
@@ -32,13 +33,15 @@ export const PERMISSIONS = {
   pull_requests: 'write',
 } as const;
 
-export interface FreigabeAppOptions extends Partial<EvaluationDeps> {
+export interface FreigabeAppOptions extends Partial<Omit<EvaluationDeps, 'identity'>> {
+  /** The app's id and slug; read with GET /app on first use when not given. */
+  readonly identity?: AppIdentity;
   /** Start the reconciliation scheduler (src/github/reconcile.ts); src/index.ts switches it on. */
   readonly reconcile?: boolean;
 }
 
 export function freigabeApp(options: FreigabeAppOptions = {}) {
-  const deps: EvaluationDeps = {
+  const shared = {
     cache: options.cache ?? new LruSnapshotCache(),
     limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS,
     now: options.now ?? (() => new Date()),
@@ -47,12 +50,18 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
   const queue = new PullRequestQueue();
 
   return (app: Probot): void => {
+    const deps: EvaluationDeps = { ...shared, identity: identityResolver(app, options.identity) };
     const evaluate = (context: { octokit: GitHubClient; log: Logger }, target: PullRequestTarget): Promise<void> =>
       queue.run(`${target.owner}/${target.repo}#${target.number}`, () => evaluateSafely(context.octokit, context.log, target, deps));
 
     app.on(
-      ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.ready_for_review'],
+      ['pull_request.opened', 'pull_request.reopened', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.ready_for_review'],
       async (context) => evaluate(context, targetOf(context.payload.repository, context.payload.pull_request as PullLike)),
+    );
+
+    // Whoever pushed is a contributor (four-eyes), also when the activity API has not caught up yet.
+    app.on('pull_request.synchronize', async (context) =>
+      evaluate(context, { ...targetOf(context.payload.repository, context.payload.pull_request as PullLike), pushedBy: context.payload.sender.login }),
     );
 
     app.on('pull_request.edited', async (context) => {
@@ -92,7 +101,7 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
     });
 
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
-    afterMergeApp({ cache: deps.cache, limits: deps.limits, reconcile: options.reconcile ?? false, evaluate: (octokit, log, target) => evaluate({ octokit, log }, target) })(app);
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: options.reconcile ?? false, evaluate: (octokit, log, target) => evaluate({ octokit, log }, target) })(app);
   };
 }
 

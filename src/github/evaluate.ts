@@ -5,6 +5,9 @@
  *   settings  0–1  (contents of .github/freigabe.yml, skipped when the base is the default branch)
  *   snapshots 0–2  (one tarball per commit, cached by SHA)
  *   reviews   1    commits 1   (paginated: more only for > 100 reviews or commits)
+ *   pushers   1    (repository activity of the head branch; timeline only after a dismissal)
+ *   shared    1    (other open pull requests with this head, into the default branch only;
+ *                   each one found is built too, so the posted checks are their conjunction)
  *   teams     1 per @org/team named in the requirements
  *   comment   1 list + 0–1 create/update
  *   checks    2    (+1 per further 50 annotations)
@@ -17,7 +20,10 @@ import type { ParseCaches } from './parse-caches.js';
 import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
-import { publishCheckRun } from './checks.js';
+import type { IdentityResolver } from './app-identity.js';
+import { APPROVAL_CHECK, checkRunName, publishCheckRun, VALIDATION_CHECK } from './checks.js';
+import { readContributorFacts } from './contributor-facts.js';
+import { combineSharedHead, sharedHeadPulls } from './shared-head.js';
 import { upsertStickyComment } from './comment.js';
 import type { GitHubClient } from './github-client.js';
 import {
@@ -43,6 +49,8 @@ export interface EvaluationDeps {
   readonly now: () => Date;
   /** Parsed documents per repository between evaluations (optional: without it every plan parses afresh). */
   readonly parseCaches?: ParseCaches;
+  /** The app's identity, to recognise freigabe's own commits (src/github/own-commits.ts). */
+  readonly identity: IdentityResolver;
 }
 
 export interface EvaluateParams {
@@ -56,13 +64,22 @@ export type Outcome = 'planned' | 'no-estate-change' | 'settings-broken' | 'arch
 
 export interface Evaluation {
   readonly outcome: Outcome;
+  readonly locale: Locale;
   readonly publication: PullRequestFeedback;
   readonly plan?: Plan;
 }
 
 export async function evaluatePullRequest(params: EvaluateParams): Promise<Evaluation> {
   const evaluation = await build(params);
-  await publish({ ...params, publication: evaluation.publication });
+  let publication = evaluation.publication;
+  if (params.target.baseRef === params.target.defaultBranch) {
+    // The protected names hold for every open pull request into the default branch with this head.
+    const others = await sharedHeadPulls({ octokit: params.octokit, target: params.target });
+    const built = [];
+    for (const other of others) built.push({ number: other.number, publication: (await build({ ...params, target: other })).publication });
+    publication = combineSharedHead(publication, built, evaluation.locale);
+  }
+  await publish({ ...params, publication });
   params.log.info(
     { pull: `${params.target.owner}/${params.target.repo}#${params.target.number}`, sha: params.target.headSha, outcome: evaluation.outcome },
     'freigabe evaluated pull request',
@@ -86,20 +103,32 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
   settings ??= settingsFromSnapshot(base.snapshot);
   const locale = settings.settings.locale;
   if (settings.diagnostics.length > 0) {
-    return { outcome: 'settings-broken', publication: settingsBrokenPublication({ locale, defaultBranch: target.defaultBranch, diagnostics: settings.diagnostics }) };
+    return { outcome: 'settings-broken', locale, publication: settingsBrokenPublication({ locale, defaultBranch: target.defaultBranch, diagnostics: settings.diagnostics }) };
   }
   const scope = scopeOf(settings.settings);
   const head = await read(target.headSha, scope);
   if (!head.ok) return archiveTooLarge(locale, target.headSha, head.exceeded);
   if (head.problems.length === 0 && sameEstate(base.snapshot, head.snapshot, scope)) {
-    return { outcome: 'no-estate-change', publication: noEstateChangePublication({ locale, root: settings.settings.root, headSha: target.headSha }) };
+    return { outcome: 'no-estate-change', locale, publication: noEstateChangePublication({ locale, root: settings.settings.root, headSha: target.headSha }) };
   }
 
   // 3. review state
   const [reviews, commits] = await Promise.all([listReviews({ octokit, ...repoRef, number: target.number }), listCommits({ octokit, ...repoRef, number: target.number })]);
 
   // 4. the plan (pure core); team memberships only if the requirements name teams
-  const review: PlanReview = { author: target.author, headSha: target.headSha, reviews, commits, teams: {} };
+  const facts = await readContributorFacts({ octokit, target, reviews, commits, identity: await deps.identity() });
+  const review: PlanReview = {
+    author: target.author,
+    headSha: target.headSha,
+    reviews,
+    commits,
+    teams: {},
+    ...(target.commitCount !== undefined ? { commitCount: target.commitCount } : {}),
+    pushers: facts.pushers,
+    pushersUnknown: facts.pushersUnknown,
+    dismissedChangeRequests: facts.dismissedChangeRequests,
+    promotionRequesters: facts.promotionRequesters,
+  };
   const parseCache = deps.parseCaches?.for(target.owner, target.repo);
   const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(deps.now()), locale, ...(parseCache ? { parseCache } : {}) };
   let plan = planPullRequest({ ...input, review });
@@ -108,11 +137,11 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
     const teams = await resolveTeams({ octokit, log, principals });
     plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams }, manifests: false }).approval };
   }
-  return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems }) };
+  return { outcome: 'planned', locale, plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems }) };
 }
 
 function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {
-  return { outcome: 'archive-too-large', publication: archiveTooLargePublication({ locale, sha, exceeded }) };
+  return { outcome: 'archive-too-large', locale, publication: archiveTooLargePublication({ locale, sha, exceeded }) };
 }
 
 /** Equal files under the estate root, the templates directory and the settings file. */
@@ -140,8 +169,8 @@ export async function publish(params: PublishParams): Promise<void> {
     commentUrl = await upsertStickyComment({ octokit, ...repoRef, number: target.number, body: publication.comment.body, create: publication.comment.create });
   }
   const detailsUrl = commentUrl ?? target.htmlUrl;
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: publication.validation });
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, ...(detailsUrl ? { detailsUrl } : {}) } });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.validation, name: checkRunName(VALIDATION_CHECK, target) } });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, name: checkRunName(APPROVAL_CHECK, target), ...(detailsUrl ? { detailsUrl } : {}) } });
   if (publication.reviewRequest) {
     await requestReviewers({ octokit, log, ...repoRef, number: target.number, request: publication.reviewRequest });
   }

@@ -35,6 +35,7 @@ import { imageChanges, nextStage } from '../core/promotion-proposal.js';
 import { createDeployments, type DeploymentRecord } from './deployments.js';
 import { openPromotionPr, type PromotionPrResult } from './promotion-pr.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
+import type { IdentityResolver } from './app-identity.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
@@ -325,6 +326,8 @@ export async function fetchAuditInfo(params: { octokit: GitHubClient; source: Re
 export interface PublicationDeps {
   readonly cache: SnapshotCache;
   readonly limits: ArchiveLimits;
+  /** The app's identity: recognises freigabe's own commits (promotion branches, rendered branches). */
+  readonly identity?: IdentityResolver;
 }
 
 export interface PublishCommitParams extends RepoRef {
@@ -456,7 +459,7 @@ export async function proposePromotions(params: ProposePromotionsParams): Promis
   };
   for (const change of changes) {
     promotions.push(
-      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log, ...(deps.identity ? { identity: deps.identity } : {}) }),
     );
   }
   return promotions;

@@ -95,7 +95,7 @@ Befehle:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 was ein Pull Request von base nach head ändert
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
        [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 die Freigabe-Entscheidung
 
@@ -217,7 +217,7 @@ Commands:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 what a pull request from base to head changes
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
        [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 the approval decision (Freigabe)
 

@@ -23,6 +23,10 @@ export function contributorGapText(gap: ContributorGap, locale: Locale): string 
         ? `Der Pull Request hat ${total} Commits, GitHub liefert aber nur ${gap.listed}; wer die übrigen geschrieben hat, ist nicht bekannt. Abhilfe: die Commits zusammenfassen (squash) oder den Pull Request aufteilen.`
         : `The pull request has ${total} commits, but GitHub lists only ${gap.listed}; who wrote the others is not known. To fix: squash the commits or split the pull request.`;
     }
+    case 'pushers-unknown':
+      return de
+        ? 'freigabe kann nicht lesen, wer auf den Branch des Pull Requests gepusht hat (ein Fork, in dem freigabe nicht installiert ist). Abhilfe: den Pull Request von einem Branch dieses Repositorys aus öffnen.'
+        : 'freigabe cannot read who pushed to the pull request’s branch (a fork freigabe is not installed on). To fix: open the pull request from a branch of this repository.';
   }
 }
 

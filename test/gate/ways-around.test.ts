@@ -78,12 +78,12 @@ describe('pushers and the promotion requester are contributors', () => {
       head: PROMOTE_PRODUKTION,
       author: 'freigabe[bot]',
       commits: [commit('freigabe[bot]', 'freigabe[bot]')],
-      promotionRequester: 'M-Schulz',
+      promotionRequesters: ['M-Schulz'],
       reviews: reviews().approve('m-schulz'),
     });
     expect(o.decision.satisfied).toBe(false);
     expect(o.req('wohngeld', 'produktion').notCounted).toEqual([{ login: 'm-schulz', why: 'promotion-requester' }]);
-    const other = runGate({ head: PROMOTE_PRODUKTION, author: 'freigabe[bot]', commits: [commit('freigabe[bot]', 'freigabe[bot]')], promotionRequester: 'm-schulz', reviews: reviews().approve('a-nowak') });
+    const other = runGate({ head: PROMOTE_PRODUKTION, author: 'freigabe[bot]', commits: [commit('freigabe[bot]', 'freigabe[bot]')], promotionRequesters: ['m-schulz'], reviews: reviews().approve('a-nowak') });
     expect(other.decision.satisfied).toBe(true);
   });
 });

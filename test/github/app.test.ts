@@ -86,6 +86,7 @@ describe('promotion and approval', () => {
     await t.pr.expectEvaluation({
       tarballs: { [BASE_SHA]: baseEstate(), [newHead]: { ...promotion(), 'environments/verfahren/wohngeld/abnahme.yaml': booking('wohngeld', 'abnahme', { digest: DIGEST_V2, replicas: 2 }) } },
       reviewRequest: true,
+      headSha: newHead,
     });
     await t.probot.receive(pullRequestEvent('synchronize', { headSha: newHead }));
     const approval = checkRun(t.mock, APPROVAL_CHECK);
@@ -233,10 +234,11 @@ describe('settings', () => {
 
   test('settings from the default branch when the base is another branch; English when locale: en', async () => {
     t = await createTestApp();
-    await t.pr.expectEvaluation({ settings: 'locale: en\n', tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
+    await t.pr.expectEvaluation({ settings: 'locale: en\n', tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true, baseIsDefault: false });
     await t.probot.receive(pullRequestEvent('opened', { baseRef: 'release' }));
-    expect(checkRun(t.mock, APPROVAL_CHECK).output.title).toBe('1 approval (Freigabe) missing');
-    expect(checkRun(t.mock, VALIDATION_CHECK).output.title).toBe('No findings');
+    // Into another branch: base-qualified names, never the default branch's required checks.
+    expect(checkRun(t.mock, `${APPROVAL_CHECK} (into release)`).output.title).toBe('1 approval (Freigabe) missing');
+    expect(checkRun(t.mock, `${VALIDATION_CHECK} (into release)`).output.title).toBe('No findings');
   });
 });
 

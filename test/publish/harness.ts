@@ -50,7 +50,7 @@ export async function createPublishApp(): Promise<PublishTestApp> {
     // which would space every write by a second.
     Octokit: ProbotOctokit.defaults((o: Record<string, any>) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
   });
-  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false }));
+  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false, identity: { id: 123, slug: 'freigabe' } }));
   const mock = new GitHubMock();
   mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
     status: 201,

@@ -1,6 +1,6 @@
 /**
  * `freigabe gate --base … --head … --author LOGIN --head-sha SHA --reviews FILE [--commits FILE]
- * [--commit-count N] [--pushers a,b] [--requested-by LOGIN] [--timeline FILE] [--teams FILE]
+ * [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE] [--teams FILE]
  * [--labels a,b] [--today YYYY-MM-DD]`: the approval decision. The input files
  * are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data through.
  */
@@ -120,7 +120,7 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   const teams = values.teams !== undefined ? parseTeams(readJson(values.teams, io, c.locale), values.teams, c.locale) : undefined;
   const timeline = values.timeline !== undefined ? parseTimeline(readJson(values.timeline, io, c.locale), values.timeline, c.locale) : undefined;
   const count = commitCount(values['commit-count'], c.locale);
-  const requester = values['requested-by']?.trim();
+  const requesters = labels(values['requested-by']);
   const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
 
   // 2. decide (pure); manifests are not needed for the decision
@@ -139,7 +139,7 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
       ...(teams ? { teams } : {}),
       ...(count !== undefined ? { commitCount: count } : {}),
       pushers: labels(values.pushers),
-      ...(requester ? { promotionRequester: requester } : {}),
+      promotionRequesters: requesters,
       ...(timeline ? { dismissedChangeRequests: dismissedChangeRequests(timeline) } : {}),
     },
   });
