@@ -10,6 +10,25 @@ import type { Review } from './approval.js';
 export interface TimelineEvent {
   readonly event?: string;
   readonly dismissed_review?: { readonly state?: string; readonly review_id?: number } | null;
+  /** `labeled` / `unlabeled` events. */
+  readonly label?: { readonly name?: string } | null;
+  readonly created_at?: string;
+}
+
+/**
+ * The labels a pull request carried at a moment (its merge), replayed from the timeline's
+ * `labeled` and `unlabeled` events: what the label list says later can have been edited since.
+ */
+export function labelsAt(timeline: readonly TimelineEvent[], at: string): string[] {
+  const until = Date.parse(at);
+  const labels = new Map<string, string>();
+  for (const e of timeline) {
+    const name = e.label?.name;
+    if (!name || !e.created_at || !(Date.parse(e.created_at) <= until)) continue;
+    if (e.event === 'labeled') labels.set(name.toLowerCase(), name);
+    else if (e.event === 'unlabeled') labels.delete(name.toLowerCase());
+  }
+  return [...labels.values()].sort();
 }
 
 /** Ids of reviews that requested changes and were dismissed. */

@@ -1,6 +1,7 @@
 /**
  * Event wiring after the merge (PRODUCT.md §4.2–4.4): `push` to the default branch publishes
- * and proposes promotions, `/freigabe promote` does a promotion on demand, and the Reconciler
+ * and proposes promotions, a `push` to a rendered branch by anyone but freigabe is repaired
+ * (src/github/rendered-guard.ts), `/freigabe promote` does a promotion on demand, and the Reconciler
  * repairs what lost webhooks missed. Like app.ts, this is the outermost layer and the one place
  * that catches and logs.
  *
@@ -18,6 +19,7 @@ import { handlePush, type PublicationDeps } from './publish.js';
 import { PullRequestQueue } from './pull-request-queue.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { Reconciler } from './reconcile.js';
+import { guardRenderedPush } from './rendered-guard.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 
@@ -55,7 +57,13 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
       const { repository } = context.payload;
       await queue.run(repository.full_name, async () => {
         try {
-          await handlePush({ octokit: context.octokit, log: context.log, payload: context.payload, deps });
+          const { ref } = context.payload;
+          if (ref === `refs/heads/${repository.default_branch}` || !ref.startsWith('refs/heads/')) {
+            await handlePush({ octokit: context.octokit, log: context.log, payload: context.payload, deps });
+          } else {
+            // Another branch: if it is a rendered branch and the pusher is not freigabe, repair it now.
+            await guardRenderedPush({ octokit: context.octokit, log: context.log, payload: context.payload, deps: { ...deps, identity } });
+          }
         } catch (error) {
           // The next reconciliation publishes what this delivery could not.
           context.log.error({ err: loggable(error), repository: repository.full_name, sha: context.payload.after }, 'freigabe could not publish the push');

@@ -44,15 +44,19 @@ export interface ReadContributorFactsParams {
   readonly reviews: readonly Review[];
   readonly commits: readonly PullCommit[];
   readonly identity: AppIdentity;
+  /** The timeline when the caller read it already. */
+  readonly timeline?: readonly TimelineEvent[];
 }
 
 export async function readContributorFacts(params: ReadContributorFactsParams): Promise<ContributorFacts> {
   const { octokit, target } = params;
   const [activity, timeline] = await Promise.all([
     readPushers(octokit, target),
-    needsTimeline(params.reviews)
+    params.timeline
+      ? Promise.resolve(params.timeline)
+      : needsTimeline(params.reviews)
       ? (octokit.paginate(octokit.rest.issues.listEventsForTimeline, { owner: target.owner, repo: target.repo, issue_number: target.number, per_page: 100 }) as Promise<TimelineEvent[]>)
-      : Promise.resolve([] as TimelineEvent[]),
+        : Promise.resolve([] as TimelineEvent[]),
   ]);
   const pushers = [...new Set([...(target.pushedBy ? [target.pushedBy] : []), ...activity.pushers])].sort();
   const requesters = promotionRequesters(params.commits as readonly RestCommit[], params.identity);

@@ -4,10 +4,29 @@
  * person who ran `/freigabe promote` is recorded in freigabe's own commit.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { diffStageTree, parseTrailers } from '../../src/core/publication.js';
 import { requestersOf } from '../../src/github/contributor-facts.js';
+import { securityCounters } from '../../src/github/security-events.js';
 import { collaboratorPermission } from '../github/app-harness.js';
-import { DIGEST, PROMOTE_BRANCH, WOHNGELD, withSchulung } from './fixture.js';
-import { API_BASE, commentEvent, commitEstate, createPublishApp, OWNER, REPO, serveTarball, type PublishTestApp } from './harness.js';
+import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
+import {
+  API_BASE,
+  commentEvent,
+  commitEstate,
+  createPublishApp,
+  expectDeployments,
+  expectMergeDecision,
+  labelEvent,
+  mergedPull,
+  OWNER,
+  pushEvent,
+  renderedStages,
+  REPO,
+  reviewJson,
+  seedRendered,
+  serveTarball,
+  type PublishTestApp,
+} from './harness.js';
 
 let t: PublishTestApp;
 afterEach(() => t?.mock.verify());
@@ -66,5 +85,118 @@ describe('promotion branches freigabe owns', () => {
     await expectPromote(head, files, { rewrite: false });
     await t.probot.receive(commentEvent('/freigabe promote wohngeld produktion', 7, { login: 'j-becker', type: 'User' }));
     expect(t.git.refs.get(PROMOTE_BRANCH)).toBe(own);
+  });
+});
+
+describe('a push to a rendered branch by anyone but freigabe', () => {
+  test('attack: a hand-made commit on rendered/produktion is repaired on its own push event and reported', async () => {
+    t = await createPublishApp();
+    const files = fixtureFiles();
+    const head = commitEstate(t.git, files);
+    seedRendered(t.git, files, head);
+    const published = t.git.refs.get('rendered/produktion')!;
+    const tampered = new Map(t.git.files('rendered/produktion'));
+    tampered.set('wohngeld/deployment-web.yaml', 'kind: Deployment # replaced by hand\n');
+    const foreign = t.git.seed('rendered/produktion', Object.fromEntries(tampered), 'hotfix', [published], false);
+    const before = securityCounters.foreignRenderedPushes;
+
+    const m = t.mock;
+    m.on('GET', `${API_BASE}/contents/.github%2Ffreigabe.yml?ref=main`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
+    m.on('GET', `${API_BASE}/git/ref/heads%2Fmain`, { body: t.git.refJson('main', head) });
+    await serveTarball(m, head, files);
+    for (const s of STAGES) t.git.expectRead(m, `rendered/${s}`);
+    t.git.expectWrite(m, 'rendered/produktion', 1);
+    m.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [] });
+    expectDeployments(m, 1);
+    m.on('POST', `${API_BASE}/commits/${foreign}/comments`, { status: 201, body: { id: 1 } });
+
+    const push = pushEvent(published, foreign, 'refs/heads/rendered/produktion');
+    push.payload.sender = { ...push.payload.sender, login: 'mallory', type: 'User' };
+    await t.probot.receive(push);
+
+    const repaired = t.git.head('rendered/produktion')!;
+    expect(repaired.parents).toEqual([foreign]);
+    expect(repaired.own).toBe(true);
+    expect(t.git.files('rendered/produktion')).toEqual(renderedStages(files).get('produktion'));
+    const [comment] = m.find('POST', `${API_BASE}/commits/${foreign}/comments`);
+    const body = (comment.body as { body: string }).body;
+    expect(body).toContain('mallory');
+    expect(body).toContain('@itdz/plattform');
+    expect(securityCounters.foreignRenderedPushes).toBe(before + 1);
+    expect(t.logs.some((l) => l.includes('push to a rendered branch by someone other than freigabe'))).toBe(true);
+  });
+
+  test('freigabe’s own pushes to rendered branches are not looked at', async () => {
+    t = await createPublishApp();
+    const push = pushEvent('1'.repeat(40), '2'.repeat(40), 'refs/heads/rendered/produktion');
+    push.payload.sender = { ...push.payload.sender, login: 'freigabe[bot]', type: 'Bot' };
+    t.mock.dispose();
+    await t.probot.receive(push);
+    expect(t.mock.requests).toEqual([]);
+    t = undefined as unknown as PublishTestApp;
+  });
+});
+
+describe('the audit trail holds', () => {
+  /** A merge of #41 (head PR_HEAD) to Schulung; reviews and the timeline as given. */
+  async function merge(reviews: unknown[], timeline: unknown[], labels: string[] = [], platformTeam = false) {
+    const baseFiles = fixtureFiles();
+    const base = commitEstate(t.git, baseFiles);
+    seedRendered(t.git, baseFiles, base);
+    // Abnahme already runs DIGEST.d on the base, so Schulung may follow (no Notfall needed).
+    const headFiles = { ...withSchulung(DIGEST.d), [`${WOHNGELD}/abnahme.yaml`]: withDigest('web', DIGEST.d)(baseFiles[`${WOHNGELD}/abnahme.yaml`]) };
+    const skipped = withSchulung(DIGEST.d);
+    const files = labels.includes('skip') ? skipped : headFiles;
+    const head = commitEstate(t.git, files, [base], 'Merge pull request #41');
+    const m = t.mock;
+    await serveTarball(m, head, files);
+    m.on('GET', `${API_BASE}/compare/${base}...${head}?per_page=1`, { body: { status: 'ahead', ahead_by: 1, behind_by: 0 } });
+    expectMergeDecision(t, { mergeSha: head, number: 41, timeline, ...(platformTeam ? { teams: { 'itdz/plattform': ['p-kraus'] } } : {}) });
+    for (const s of STAGES) t.git.expectRead(m, `rendered/${s}`);
+    m.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'web', labels: labels.filter((l) => l !== 'skip') })] });
+    m.on('GET', `${API_BASE}/pulls/41/reviews?per_page=100`, { body: reviews });
+    return { base, head, files };
+  }
+
+  test('attack: Freigabe-Approved-By named every APPROVED reviewer — now only the approvals that counted', async () => {
+    t = await createPublishApp();
+    // r-weber is not entitled; j-becker wrote the change (four-eyes); m-schulz is the VV.
+    const { base, head, files } = await merge(
+      [reviewJson('r-weber', 'APPROVED', PR_HEAD, '2026-05-04T09:10:00Z', 0), reviewJson('j-becker', 'APPROVED', PR_HEAD, '2026-05-04T09:20:00Z', 1), reviewJson('m-schulz', 'APPROVED', PR_HEAD, '2026-05-04T09:30:00Z', 2)],
+      [],
+    );
+    const upserts = (stage: string) =>
+      diffStageTree({ files: renderedStages(files).get(stage)!, current: [...t.git.files(`rendered/${stage}`).entries()].map(([path, text]) => ({ path, type: 'blob', sha: t.git.blob(text) })), prefix: '' }).upserts.map((u) => u.sha);
+    // Blobs both stages share are uploaded once.
+    t.git.expectBlobs(t.mock, new Set([...upserts('abnahme'), ...upserts('schulung')]).size).expectTree(t.mock, 2).expectCommit(t.mock, 2).expectUpdateRef(t.mock, 'rendered/abnahme').expectUpdateRef(t.mock, 'rendered/schulung');
+    expectDeployments(t.mock, 2);
+    await serveTarball(t.mock, base, fixtureFiles());
+    // before = 0…0: no promotion pull requests in this scenario
+    await t.probot.receive(pushEvent('0'.repeat(40), head));
+    expect(parseTrailers(t.git.head('rendered/schulung')!.message).approvedBy.map((a) => a.login)).toEqual(['m-schulz']);
+  });
+
+  /** Schulung gets an image Abnahme never ran: only a Notfalländerung may do that (the platform team is read then). */
+  async function publishSkip(timeline: unknown[], labelsNow: string[], notfallAtMerge: boolean) {
+    const { head, files } = await merge([reviewJson('m-schulz', 'APPROVED', PR_HEAD, '2026-05-04T09:30:00Z', 0)], timeline, ['skip', ...labelsNow], notfallAtMerge);
+    const current = [...t.git.files('rendered/schulung').entries()].map(([path, text]) => ({ path, type: 'blob', sha: t.git.blob(text) }));
+    t.git.expectWrite(t.mock, 'rendered/schulung', diffStageTree({ files: renderedStages(files).get('schulung')!, current, prefix: '' }).upserts.length);
+    expectDeployments(t.mock, 1);
+    await serveTarball(t.mock, commitParent(head), fixtureFiles());
+    await t.probot.receive(pushEvent('0'.repeat(40), head));
+    return parseTrailers(t.git.head('rendered/schulung')!.message);
+  }
+  const commitParent = (sha: string) => t.git.commits.get(sha)!.parents[0];
+
+  test('attack: the notfall label removed right after the merge — the rendered commit is still marked Notfall', async () => {
+    t = await createPublishApp();
+    const timeline = [labelEvent('labeled', 'notfall', '2026-05-04T09:00:00Z'), labelEvent('unlabeled', 'notfall', '2026-05-04T10:30:00Z')];
+    expect((await publishSkip(timeline, [], true)).notfall).toBe(true);
+  });
+
+  test('a notfall label added only after the merge marks nothing', async () => {
+    t = await createPublishApp();
+    const timeline = [labelEvent('labeled', 'notfall', '2026-05-04T10:30:00Z')];
+    expect((await publishSkip(timeline, ['notfall'], false)).notfall).toBe(false);
   });
 });
