@@ -20,6 +20,7 @@ import { PullRequestQueue } from './pull-request-queue.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { Reconciler } from './reconcile.js';
 import { guardRenderedPush } from './rendered-guard.js';
+import { checkBranchProtection } from './protection-check.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 
@@ -100,6 +101,9 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
         log: app.log,
         deps,
         runExclusive: (key, task) => queue.run(key, task),
+        onFirstSight: async (octokit, r) => {
+          await checkBranchProtection({ octokit, ...r, appId: (await identity()).id, log: app.log });
+        },
         ...(options.evaluate ? { evaluate: (octokit: GitHubClient, target: PullRequestTarget) => options.evaluate!(octokit, app.log, target) } : {}),
       });
       reconciler.start();
