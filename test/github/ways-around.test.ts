@@ -146,3 +146,16 @@ describe('the promotion requester', () => {
   });
 });
 
+describe('the app’s identity', () => {
+  test('read once with GET /app when not configured: its bot’s verified commit names the requester', async () => {
+    t = await createTestApp({ identity: undefined });
+    t.mock.on('GET', '/app', { body: { id: 123, slug: 'freigabe', node_id: 'A', owner: null, name: 'freigabe', description: '', external_url: '', html_url: '', created_at: '', updated_at: '', permissions: {}, events: [] } });
+    t.pr.reviews.push({ ...APPROVED });
+    t.pr.commits = [{ author: 'freigabe[bot]', committer: 'freigabe[bot]', own: true, message: `Promotion\n\nFreigabe-Stage: abnahme\nFreigabe-Requested-By: m-schulz\n` }];
+    t.pr.pushes = ['freigabe[bot]'];
+    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, headRef: 'freigabe/promote/wohngeld/abnahme' });
+    await t.probot.receive(pullRequestEvent('opened', { author: 'freigabe[bot]', headRef: 'freigabe/promote/wohngeld/abnahme' }));
+    expect(checkRun(t.mock, APPROVAL_CHECK).conclusion).toBe('action_required');
+    expect(t.mock.find('GET', '/app')).toHaveLength(1);
+  });
+});
