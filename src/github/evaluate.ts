@@ -77,7 +77,7 @@ export async function evaluatePullRequest(params: EvaluateParams): Promise<Evalu
     const others = await sharedHeadPulls({ octokit: params.octokit, target: params.target });
     const built = [];
     for (const other of others) built.push({ number: other.number, publication: (await build({ ...params, target: other })).publication });
-    publication = combineSharedHead(publication, built, evaluation.locale);
+    publication = combineSharedHead({ own: publication, others: built, locale: evaluation.locale });
   }
   await publish({ ...params, publication });
   params.log.info(

@@ -43,7 +43,7 @@ const NOTE = {
     `**The same commit is also the head of pull request ${numbers} into the default branch.** A check belongs to the commit, not to one pull request, so it shows the worst result of all of them (there: "${title}").`,
 } as const;
 
-function combine(own: CheckRunContent, others: readonly { number: number; run: CheckRunContent }[], locale: Locale): CheckRunContent {
+function combine({ own, others, locale }: { own: CheckRunContent; others: readonly { number: number; run: CheckRunContent }[]; locale: Locale }): CheckRunContent {
   const worse = others.filter((o) => RANK[o.run.conclusion] > RANK[own.conclusion]).sort((a, b) => RANK[b.run.conclusion] - RANK[a.run.conclusion] || a.number - b.number);
   if (worse.length === 0) return own;
   const worst = worse[0];
@@ -52,11 +52,12 @@ function combine(own: CheckRunContent, others: readonly { number: number; run: C
 }
 
 /** The own publication with each check downgraded to the worst conclusion among the pull requests sharing its head. */
-export function combineSharedHead(own: PullRequestFeedback, others: readonly SharedHeadOther[], locale: Locale): PullRequestFeedback {
+export function combineSharedHead(params: { own: PullRequestFeedback; others: readonly SharedHeadOther[]; locale: Locale }): PullRequestFeedback {
+  const { own, others, locale } = params;
   if (others.length === 0) return own;
   return {
     ...own,
-    validation: combine(own.validation, others.map((o) => ({ number: o.number, run: o.publication.validation })), locale),
-    approval: combine(own.approval, others.map((o) => ({ number: o.number, run: o.publication.approval })), locale),
+    validation: combine({ own: own.validation, others: others.map((o) => ({ number: o.number, run: o.publication.validation })), locale }),
+    approval: combine({ own: own.approval, others: others.map((o) => ({ number: o.number, run: o.publication.approval })), locale }),
   };
 }
