@@ -1,6 +1,7 @@
 // Generates src/core/generated/* from the single sources of truth:
 //   schemas/*.schema.json -> validators.ts (ajv's standalone code: no schema compilation at start-up)
 //                            and estate-types.ts (TypeScript types)
+//                            and schema-defaults.ts (the defaults the core applies)
 //   templates/*.hbs       -> builtin-templates.ts (the texts) and builtin-compiled.ts (Handlebars'
 //                            precompiled specs, so a process does not compile them: ~40 ms)
 // The core must not read files at run time, so these are embedded as modules.
@@ -116,7 +117,19 @@ export async function generate() {
     code.replace(/^"use strict";/, '') +
     '\n';
 
+  // Defaults the schemas declare and the core applies (one source of truth: schemas/).
+  const platform = readSchema('platform');
+  const defaults = {
+    traffic: platform.$defs.traffic.default,
+    egressNormal: platform.$defs.egress.properties.normal.default,
+    egressDns: platform.$defs.egress.properties.dns.default,
+    rolloutSurge: platform.$defs.rollout.properties.surge.default,
+    egressProtocol: common.$defs.egressDestination.properties.protocol.default,
+  };
+  const defaultsTs = HEADER + `export const schemaDefaults = ${JSON.stringify(defaults, null, 2)} as const;\n`;
+
   return {
+    'src/core/generated/schema-defaults.ts': defaultsTs,
     'src/core/generated/validators.ts': validatorsTs,
     'src/core/generated/estate-types.ts': typesTs,
     'src/core/generated/builtin-templates.ts': templatesTs,

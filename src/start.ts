@@ -14,7 +14,10 @@ import { snapshotOf } from './core/snapshot.js';
 import { readDirectorySnapshot } from './cli/read-dir.js';
 import { missingProductionSettings } from './github/credentials.js';
 import { berlinDate } from './github/today.js';
-import app from './index.js';
+import app, { operations } from './index.js';
+import { FreigabeOctokit } from './github/write-budget.js';
+import { gitHubMetricsPlugin } from './ops/metrics.js';
+import { exitOnSigterm } from './ops/operations.js';
 import { formatPlanText } from './report/text.js';
 
 /** Same as Probot's own: a `.env` in the working directory (written by the setup flow) is applied first. */
@@ -64,7 +67,10 @@ async function main(): Promise<number> {
             `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
-  await run(app);
+  // Probot's Octokit with freigabe's write budget (src/github/write-budget.ts); every instance
+  // counts its writes and the rate limit left (src/ops/metrics.ts).
+  const server = await run(app, { Octokit: FreigabeOctokit.plugin(gitHubMetricsPlugin(operations.metrics)) });
+  exitOnSigterm({ server, operations, env }); // README "Shutdown"
   return 0;
 }
 

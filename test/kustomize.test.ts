@@ -11,6 +11,7 @@ import { loadAll, CORE_SCHEMA } from 'js-yaml';
 import { renderEstate } from '../src/core/render.js';
 import { estateFrom, FIXTURES, readTree } from './fixtures/render/load.js';
 import { HOSTILE_VALUES } from './fixtures/render/hostile.js';
+import { BOOTSTRAP_KINDS, WORKLOAD_KINDS, checkObject } from '../src/core/k8s-validate.js';
 
 const KUBECTL = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 const temp = mkdtempSync(join(tmpdir(), 'freigabe-kustomize-'));
@@ -66,6 +67,28 @@ describe('kubectl kustomize builds every rendered directory', () => {
     expect(built.get('produktion')!.length).toBe(12);
   });
 
+  // What kustomize built (Go's YAML, read back) is still valid for the published model of its kind.
+  test.each(['traffic-gateway', 'traffic-ingress-class', 'egress-restricted', 'rollout-surge-headroom'])('the %s fixture, validated against the published models after the build', (name) => {
+    const r = renderEstate({ estate: estateFrom(readTree(join(FIXTURES, name))) });
+    expect(r.diagnostics).toEqual([]);
+    const built = buildAll(name, r.files);
+    const kinds = new Set<string>();
+    for (const [dir, objects] of built) {
+      if (!dir.includes('/')) continue;
+      for (const o of objects) {
+        kinds.add(o.kind);
+        expect(checkObject(o, { kinds: WORKLOAD_KINDS, namespace: `${dir.split('/')[1]}-${dir.split('/')[0]}` }), `${dir} ${o.kind}/${o.metadata.name}`).toBeUndefined();
+      }
+    }
+    if (name === 'traffic-gateway') expect(kinds.has('HTTPRoute') && !kinds.has('Ingress')).toBe(true);
+    if (name === 'egress-restricted') expect(built.get('produktion/wohngeld')!.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['allow-egress', 'allow-ingress', 'default-deny']);
+    // The bootstrap objects are plain YAML files (not built), checked against the Argo CD and Flux models.
+    for (const [path, text] of r.files) {
+      if (!path.includes('/_bootstrap/')) continue;
+      expect(checkObject(loadAll(text, { schema: CORE_SCHEMA })[0], { kinds: BOOTSTRAP_KINDS }), path).toBeUndefined();
+    }
+  });
+
   test('the injection case: Go reads back exactly the intended strings', () => {
     const env = Object.fromEntries(HOSTILE_VALUES.map((v, i) => [`VAR_${i}`, v]));
     const files = readTree(join(FIXTURES, 'basic'));
@@ -79,6 +102,20 @@ describe('kubectl kustomize builds every rendered directory', () => {
     const built = buildAll('injection', r.files);
     const deployment = built.get('produktion/wohngeld')!.find((o) => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].env).toEqual(Object.entries(env).map(([name, value]) => ({ name, value })));
+  });
+
+  test('egress label values YAML 1.1 would read as booleans, numbers or null: Go reads back the strings', () => {
+    const files = readTree(join(FIXTURES, 'egress-restricted'));
+    const values = ['yes', 'no', 'on', 'off', 'true', 'null', '012', '1e3', '0x1f', '1_000'];
+    const labels = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
+    const path = 'environments/verfahren/wohngeld/produktion.yaml';
+    files[path] = files[path].replace('podLabels: { app.kubernetes.io/name: api }', `podLabels: ${JSON.stringify(labels)}`);
+    const r = renderEstate({ estate: estateFrom(files), stages: ['produktion'] });
+    expect(r.diagnostics).toEqual([]);
+    const policy = buildAll('egress-labels', r.files).get('produktion/wohngeld')!.find((o) => o.metadata.name === 'allow-egress');
+    const read = policy.spec.egress.at(-1).to[0].podSelector.matchExpressions.map((e: any) => [e.key, e.values[0]]);
+    expect(Object.fromEntries(read)).toEqual(labels);
+    for (const [k, v] of read) expect([typeof k, typeof v]).toEqual(['string', 'string']);
   });
 
   test('a stage without any Fachverfahren builds to nothing', () => {

@@ -150,3 +150,71 @@ describe('hostile values stay values', () => {
     expect(render({ OK: 'emoji 🚀' }, 'T').diagnostics).toEqual([]);
   });
 });
+
+describe('egress destinations and routes: booking values stay values', () => {
+  // Every string the schemas let through that YAML 1.1 or JSON would read as something else.
+  const TRICKY = ['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'false', 'null', 'nan', 'inf', '1e3', '0x1f', '0o17', '012', '1_000', '0', '-1'];
+  const trickyLabels = (prefix: string) => Object.fromEntries(TRICKY.slice(0, 10).map((v, i) => [i % 2 ? `${prefix}.example/${v}` : v, TRICKY[(i + 7) % TRICKY.length].replace(/^-/, 'm')]));
+  const platform = basicFiles['environments/platform.yaml'].replace(
+    '  stages:\n',
+    `  network:\n    traffic:\n      gateway: { name: "1e3", namespace: "null", sectionName: "yes" }\n    egress: {}\n  stages:\n`,
+  );
+
+  function renderWith(egress: unknown[], host: string, path: string) {
+    const b = JSON.parse(booking({ LOG_LEVEL: 'info' }));
+    b.spec.egress = egress;
+    b.spec.components[0].ingress = { host, path };
+    const estate = estateFrom({ ...basicFiles, 'environments/platform.yaml': platform, 'environments/verfahren/wohngeld/produktion.yaml': JSON.stringify(b) });
+    return renderEstate({ estate, stages: ['produktion'] });
+  }
+
+  const hostileEgress = [
+    ...TRICKY.filter((v) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)).map((ns, i) => ({ namespace: ns, podLabels: trickyLabels(`p${i}`), ports: [i + 1] })),
+    { cidr: '10.0.0.0/8', ports: [53], protocol: 'UDP' },
+    { cidr: '::ffff:a00:0/104', ports: [1, 65535] },
+  ];
+  const benignEgress = hostileEgress.map((d, i) =>
+    'namespace' in d ? { ...d, namespace: `ns-${i}`, podLabels: Object.fromEntries(Object.keys(d.podLabels).map((k, j) => [`key${j}`, `value${j}`])) } : { ...d, cidr: '192.168.0.0/16' },
+  );
+  const hostile = renderWith(hostileEgress, 'null.example', '/yes/1e3/~x');
+  const benign = renderWith(benignEgress, 'wohngeld.example', '/antrag/x/y');
+
+  test('renders without findings, the same files and object shapes as benign values', () => {
+    expect(hostile.diagnostics).toEqual([]);
+    expect([...hostile.files.keys()]).toEqual([...benign.files.keys()]);
+    expect([...hostile.files.keys()]).toContain('produktion/wohngeld/networkpolicy-allow-egress.yaml');
+    expect([...hostile.files.keys()]).toContain('produktion/wohngeld/httproute-web.yaml');
+    for (const [path, text] of hostile.files) {
+      const h = docs(text);
+      const b = docs(benign.files.get(path)!);
+      expect(h.length, path).toBe(1);
+      expect(h[0].kind, path).toBe(b[0].kind);
+      // Label keys from the booking are values (matchExpressions), so even they do not change the shape.
+      expect(shape(h[0]), path).toEqual(shape(b[0]));
+    }
+  });
+
+  test('namespaces, label keys and values, CIDRs, protocols and ports come back exactly, as strings and numbers', () => {
+    const policy = docs(hostile.files.get('produktion/wohngeld/networkpolicy-allow-egress.yaml')!)[0];
+    const declared = policy.spec.egress.slice(2);
+    expect(declared).toHaveLength(hostileEgress.length);
+    hostileEgress.forEach((d, i) => {
+      const rule = declared[i];
+      if ('namespace' in d) {
+        const expressions = Object.entries(d.podLabels)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+        expect(rule.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': d.namespace } }, podSelector: { matchExpressions: expressions } }]);
+        for (const e of rule.to[0].podSelector.matchExpressions) expect([typeof e.key, typeof e.values[0]]).toEqual(['string', 'string']);
+        expect(typeof rule.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('string');
+      } else {
+        expect(rule.to).toEqual([{ ipBlock: { cidr: d.cidr } }]);
+      }
+      expect(rule.ports).toEqual(d.ports.map((port) => ({ protocol: d.protocol ?? 'TCP', port })));
+    });
+    const route = docs(hostile.files.get('produktion/wohngeld/httproute-web.yaml')!)[0];
+    expect(route.spec.hostnames).toEqual(['null.example']);
+    expect(route.spec.rules[0].matches[0].path).toEqual({ type: 'PathPrefix', value: '/yes/1e3/~x' });
+    expect(route.spec.parentRefs[0]).toMatchObject({ name: '1e3', namespace: 'null', sectionName: 'yes' });
+  });
+});

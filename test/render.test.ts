@@ -292,7 +292,7 @@ describe('determinism', () => {
 
 describe('templates', () => {
   test('every built-in template compiles under the encoding rules', () => {
-    expect(Object.keys(builtinTemplates).length).toBe(13);
+    expect(Object.keys(builtinTemplates).length).toBe(15);
     for (const [name, text] of Object.entries(builtinTemplates)) expect(compileTemplate(text), name).not.toBeInstanceOf(TemplateError);
   });
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { freePort } from './helpers/ports.js';
 
 // `npm start` runs dist/src/start.js (after `npm run build`, which `npm test` does first).
 const root = join(import.meta.dirname, '..');
@@ -10,16 +10,6 @@ const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(APP_ID|PRIVATE_KEY|PRIVATE_KEY_PATH|WEBHOOK_SECRET|NODE_ENV|GH_ORG|FREIGABE_.*)$/.test(k)),
 );
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const children: number[] = [];
 afterEach(() => {

@@ -17,7 +17,7 @@ import { sniffLocale, type CommandIO } from './options.js';
 
 type Command = (argv: readonly string[], io: CommandIO, locale: Locale) => number | Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   render: renderCommand,
   plan: planCommand,
@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<numb
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr(`freigabe: ${t.unknownCommand(name)}\n\n${t.usage}\n`);
+    io.stderr(`freigabe: ${t.unknownCommand(name, Object.keys(COMMANDS))}\n\n${t.usage}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

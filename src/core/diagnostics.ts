@@ -41,6 +41,9 @@ export const FINDING_CODES = {
   'ingress-without-port': 'error',
   'name-too-long': 'error',
   'quantity-out-of-range': 'error',
+  'egress-destination-invalid': 'error',
+  'egress-cidr-too-broad': 'error',
+  'egress-not-restricted': 'info',
   'vertretung-expired': 'warning',
   // Kontingent and cost
   'kontingent-exceeded': 'error',

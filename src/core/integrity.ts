@@ -8,6 +8,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { Estate, Located, BookingDocument } from './model.js';
 import { parseBytes, parseCpu, parseMoney, type Dimension } from './quantity.js';
 import { escapePointer, type LineIndex } from './yaml.js';
+import { egressProblem, egressRestricted, type EgressDestination } from './network.js';
 
 /** Kubernetes object names and label values: at most 63 characters (DNS-1123 label). */
 export const MAX_NAME_LENGTH = 63;
@@ -67,6 +68,8 @@ export function checkIntegrity(params: IntegrityParams): Diagnostic[] {
     for (const [name, c] of Object.entries(spec.storageClasses)) {
       quantity(platform, `/spec/storageClasses/${escapePointer(name)}/pricePerGiBMonth`, 'budgetPerMonth', c.pricePerGiBMonth, out);
     }
+    destinations(platform, '/spec/network/egress/allow', spec.network?.egress?.allow, 'platform', out);
+    spec.stages.forEach((stage, i) => destinations(platform, `/spec/stages/${i}/network/egress/allow`, stage.network?.egress?.allow, 'platform', out));
   }
   const knownStages = known(stageNames);
 
@@ -111,7 +114,7 @@ export function checkIntegrity(params: IntegrityParams): Diagnostic[] {
     // Fachverfahren are visited by name, so which one holds a contested host (and which one
     // gets the finding) does not depend on the order files were read in.
     for (const [stage, booking] of entry.bookings) {
-      checkBooking({ booking, stage, verfahren: name, estate, stageNames, knownStages, hosts, out });
+      checkBooking({ booking, stage, verfahren: name, schutzbedarf: doc?.data.spec.schutzbedarf, estate, stageNames, knownStages, hosts, out });
     }
   }
   return out;
@@ -121,6 +124,8 @@ interface BookingCheck {
   readonly booking: Located<BookingDocument>;
   readonly stage: string;
   readonly verfahren: string;
+  /** Undefined when verfahren.yaml is missing or invalid. */
+  readonly schutzbedarf: string | undefined;
   readonly estate: Estate;
   readonly stageNames: ReadonlySet<string>;
   readonly knownStages: string;
@@ -168,6 +173,22 @@ function checkBooking(params: BookingCheck): void {
       }
       quantity(booking, `${vbase}/size`, 'storage', v.size, out);
     });
+  });
+  const egress = booking.data.spec.egress;
+  destinations(booking, '/spec/egress', egress, 'booking', out);
+  if (egress && egress.length > 0 && spec && params.schutzbedarf !== undefined && !egressRestricted(spec, params.schutzbedarf)) {
+    out.push(diagnostic('egress-not-restricted', { ...at(booking, '/spec/egress'), params: { verfahren, stage, schutzbedarf: params.schutzbedarf } }));
+  }
+}
+
+/** Egress destinations that cannot become a NetworkPolicy peer (see network.ts). */
+function destinations(doc: Doc, base: string, list: readonly EgressDestination[] | undefined, owner: 'platform' | 'booking', out: Diagnostic[]): void {
+  (list ?? []).forEach((d, i) => {
+    const problem = egressProblem(d, owner);
+    if (!problem) return;
+    const where = at(doc, `${base}/${i}${problem.pointer}`);
+    if (problem.code === 'egress-cidr-too-broad') out.push(diagnostic(problem.code, { ...where, params: { cidr: problem.cidr, min: problem.min } }));
+    else out.push(diagnostic(problem.code, { ...where, params: { reason: problem.reason, ...(d.cidr !== undefined ? { cidr: d.cidr } : {}) } }));
   });
 }
 

@@ -302,9 +302,7 @@ function checkOne(estate: Estate, check: Check, out: Diagnostic[]): void {
   };
   if (near) {
     const percent = Number((used * 100n) / limit);
-    // The near-limit message has no stage of its own; a ceiling names it with the dimension.
-    const shown = stage === undefined ? dimension : `${dimension} (${stage})`;
-    out.push(diagnostic('kontingent-near-limit', { ...reportAt(estate, at, dimension), params: { ...params, dimension: shown, percent } }));
+    out.push(diagnostic('kontingent-near-limit', { ...reportAt(estate, at, dimension), params: { ...params, percent } }));
     return;
   }
   const code = stage !== undefined ? 'stage-ceiling-exceeded' : dimension === 'budgetPerMonth' ? 'budget-exceeded' : 'kontingent-exceeded';

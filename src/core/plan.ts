@@ -22,6 +22,7 @@ import { checkStageOrder } from './promotion.js';
 import { renderEstate } from './render.js';
 import type { Snapshot } from './snapshot.js';
 import { validateEstate, validateSnapshot } from './validate.js';
+import { surgeHeadroomTable, type SurgeHeadroomRow } from './surge-headroom.js';
 
 export type { ManifestDiff } from './manifest-diff.js';
 
@@ -31,6 +32,8 @@ export interface Plan {
   readonly changes: readonly Change[];
   readonly kontingent: readonly KontingentRow[];
   readonly cost: readonly CostRow[];
+  /** Quota headroom for rollout surge pods (platform opt-in): reserved, not in the Kontingent, not billed. */
+  readonly surgeHeadroom?: readonly SurgeHeadroomRow[];
   readonly approval: ApprovalResult;
   readonly manifests: readonly ManifestDiff[];
   /** Emergency change (label `notfall` and a skipped stage order). */
@@ -172,6 +175,7 @@ export function plan(params: PlanParams): Plan {
   const scope = touchedScope({ base, head, baseSnapshot: params.base, headSnapshot: params.head });
   const kontingent = kontingentTable({ base, head, tenants: scope.tenants });
   const cost = costTable({ base, head, tenants: scope.tenants });
+  const surgeHeadroom = surgeHeadroomTable({ base, head, tenants: scope.tenants });
 
   // 4. approvals, policy from the base
   const requirements = { base, head, changes, labels, today, locale };
@@ -187,7 +191,7 @@ export function plan(params: PlanParams): Plan {
   }
 
   const sorted = dedupe(sortDiagnostics(findings));
-  return { ok: !hasErrors(sorted), findings: sorted, changes, kontingent, cost, approval, manifests, emergency: order.emergency, stages: stageTitles(head, base) };
+  return { ok: !hasErrors(sorted), findings: sorted, changes, kontingent, cost, surgeHeadroom, approval, manifests, emergency: order.emergency, stages: stageTitles(head, base) };
 }
 
 function stageTitles(...estates: Estate[]): StageTitle[] {
@@ -202,6 +206,7 @@ export interface Validation {
   /** Every tenant's usage against its Kontingent (before = after: one state). */
   readonly kontingent: readonly KontingentRow[];
   readonly cost: readonly CostRow[];
+  readonly surgeHeadroom?: readonly SurgeHeadroomRow[];
   readonly stages: readonly StageTitle[];
 }
 
@@ -221,6 +226,7 @@ export function validation(params: ValidationParams): Validation {
     findings,
     kontingent: kontingentTable({ base: estate, head: estate, tenants }),
     cost: costTable({ base: estate, head: estate, tenants }),
+    surgeHeadroom: surgeHeadroomTable({ base: estate, head: estate, tenants }),
     stages: stageTitles(estate),
   };
 }

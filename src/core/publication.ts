@@ -246,3 +246,51 @@ export function verfahrenOfPaths(paths: readonly string[], prefix = ''): string[
   }
   return [...dirs].sort(cmp);
 }
+
+/**
+ * One `POST /git/trees` entry: new content inline (GitHub writes the blob itself, so there is
+ * no request per file) or `sha: null` to delete.
+ */
+export type TreeWrite =
+  | { readonly path: string; readonly mode: '100644'; readonly type: 'blob'; readonly content: string }
+  | { readonly path: string; readonly mode: '100644'; readonly type: 'blob'; readonly sha: null };
+
+/**
+ * Bound of one tree request. GitHub documents no limit for `POST /git/trees`, but every REST
+ * request must finish within GitHub's 10-second timeout and very large bodies are refused;
+ * 4 MiB of content and 5,000 entries stay far below both, and still carry a stage of 1,000
+ * Fachverfahren in a handful of requests.
+ */
+export interface TreeBatchBounds {
+  readonly maxBytes: number;
+  readonly maxEntries: number;
+}
+
+export const TREE_BATCH_BOUNDS: TreeBatchBounds = { maxBytes: 4 * 1024 * 1024, maxEntries: 5_000 };
+
+/**
+ * The tree entries of a stage diff, cut into requests of bounded size (in path order, deletions
+ * last). Each batch is sent with the previous batch's tree as `base_tree`. An entry larger than
+ * the byte bound gets a request of its own.
+ */
+export function treeBatches(diff: Pick<StageTreeDiff, 'upserts' | 'deletions'>, bounds: TreeBatchBounds = TREE_BATCH_BOUNDS): TreeWrite[][] {
+  const entries: TreeWrite[] = [
+    ...diff.upserts.map((u): TreeWrite => ({ path: u.path, mode: '100644', type: 'blob', content: u.text })),
+    ...diff.deletions.map((path): TreeWrite => ({ path, mode: '100644', type: 'blob', sha: null })),
+  ];
+  const batches: TreeWrite[][] = [];
+  let current: TreeWrite[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const size = e.path.length + ('content' in e ? encoder.encode(e.content).length : 0);
+    if (current.length > 0 && (current.length >= bounds.maxEntries || bytes + size > bounds.maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -4,11 +4,11 @@
  * Kubernetes way). Templates never see estate documents themselves, so they cannot reach
  * prototypes or fields we did not mean to expose.
  */
-import type { Component, Estate, Located, BookingDocument, Stage, VerfahrenDocument } from './model.js';
+import type { Component, Estate, Located, BookingDocument, PlatformDocument, Stage, VerfahrenDocument } from './model.js';
 import { formatBytes, formatCpu, parseBytes, parseCpu } from './quantity.js';
+import { egressOf, surgeHeadroom, trafficOf, type EgressModel, type TrafficModel } from './network.js';
+import { bookingHeadroom } from './surge-headroom.js';
 
-/** Where the ingress controller runs and which class it serves; the platform can override templates. */
-export const INGRESS_CONTROLLER = { className: 'nginx', namespace: 'ingress-nginx' } as const;
 /** Name of the scratch emptyDir mounted at /tmp (the root filesystem is read-only). */
 export const SCRATCH_VOLUME = 'tmp';
 export const SERVICE_ACCOUNT = 'workload';
@@ -42,10 +42,18 @@ export interface DirectoryModel {
     readonly persistentVolumeClaims: string;
     readonly pods: string;
     readonly storageClasses: readonly { readonly key: string; readonly storage: string }[];
+    /** Included in cpu, memory and pods: room for one surge pod of the largest Deployment size. */
+    readonly headroom: { readonly cpu: string; readonly memory: string; readonly pods: string } | null;
   };
   readonly limits: { readonly defaultCpu: string; readonly defaultMemory: string; readonly maxCpu: string; readonly maxMemory: string };
   readonly network: { readonly components: readonly string[]; readonly ports: readonly number[]; readonly ingressPorts: readonly number[]; readonly hasIngress: boolean };
+  /** How traffic reaches components with an ingress host (platform.yaml, per stage). */
+  readonly traffic: TrafficModel;
+  /** The traffic peer as earlier versions named it, for template overrides written against them. */
   readonly ingressController: { readonly className: string; readonly namespace: string };
+  readonly egress: EgressModel;
+  /** surge: Deployments start a new pod before removing one; the quota has room for it. */
+  readonly rollout: { readonly surge: boolean };
   readonly components: readonly ComponentModel[];
 }
 
@@ -83,6 +91,7 @@ export interface EstateFacts {
   readonly sizes: ReadonlyMap<string, ParsedSize>;
   readonly limits: DirectoryModel['limits'];
   readonly storageClasses: ReadonlySet<string>;
+  readonly platform: PlatformDocument['spec'] | undefined;
 }
 
 export function estateFacts(estate: Estate): EstateFacts {
@@ -95,6 +104,7 @@ export function estateFacts(estate: Estate): EstateFacts {
     sizes,
     limits: { defaultCpu: formatCpu(smallest.cpu), defaultMemory: formatBytes(smallest.memory), maxCpu: formatCpu(maxCpu), maxMemory: formatBytes(maxMemory) },
     storageClasses: new Set(Object.keys(estate.platform?.data.spec.storageClasses ?? {})),
+    platform: estate.platform?.data.spec,
   };
 }
 
@@ -131,7 +141,13 @@ export function checkDirectory(params: DirectoryParams): DirectoryOutcome | unde
       }
     }
   }
+  // A destination integrity reports (egress-destination-invalid, egress-cidr-too-broad) is not rendered.
+  if ('problem' in egressOfDirectory(params)) return { ok: false };
   return undefined;
+}
+
+function egressOfDirectory(params: DirectoryParams): ReturnType<typeof egressOf> {
+  return egressOf({ spec: params.facts.platform, stage: params.stage, schutzbedarf: params.verfahren.data.spec.schutzbedarf, booking: params.booking.data });
 }
 
 export function directoryModel(params: DirectoryParams): DirectoryOutcome {
@@ -181,6 +197,11 @@ export function directoryModel(params: DirectoryParams): DirectoryOutcome {
       index,
     });
   }
+  const surge = surgeHeadroom(facts.platform, stage);
+  // One surge pod of the largest Deployment at a time: concurrent rollouts wait for the quota.
+  const headroom = surge ? bookingHeadroom(comps, (name) => facts.sizes.get(name)) : null;
+  const egress = egressOfDirectory(params) as EgressModel;
+  const traffic = trafficOf(facts.platform, stage);
   const withPort = components.filter((c) => c.port !== null).sort((a, b) => (a.name < b.name ? -1 : 1));
   const uniqueSorted = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b);
   const ingressPorts = uniqueSorted(withPort.filter((c) => c.ingress).map((c) => c.port as number));
@@ -192,18 +213,22 @@ export function directoryModel(params: DirectoryParams): DirectoryOutcome {
       verfahren: { name: vf.metadata.name, title: vf.spec.title, tenant: vf.spec.tenant, schutzbedarf: vf.spec.schutzbedarf },
       stage: stageModel(stage),
       quota: {
-        cpu: formatCpu(cpu),
-        memory: formatBytes(memory),
+        cpu: formatCpu(cpu + (headroom?.cpu ?? 0n)),
+        memory: formatBytes(memory + (headroom?.memory ?? 0n)),
         storage: formatBytes(storage),
         persistentVolumeClaims: claims.toString(),
-        pods: pods.toString(),
+        pods: (pods + (headroom ? 1n : 0n)).toString(),
+        headroom: headroom && { cpu: formatCpu(headroom.cpu), memory: formatBytes(headroom.memory), pods: '1' },
         storageClasses: [...byClass.entries()]
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([cls, bytes]) => ({ key: `${cls}.storageclass.storage.k8s.io/requests.storage`, storage: formatBytes(bytes) })),
       },
       limits: facts.limits,
       network: { components: withPort.map((c) => c.name), ports: uniqueSorted(withPort.map((c) => c.port as number)), ingressPorts, hasIngress: ingressPorts.length > 0 },
-      ingressController: INGRESS_CONTROLLER,
+      traffic,
+      ingressController: { className: traffic.ingress?.className ?? '', namespace: traffic.peer.namespace },
+      egress,
+      rollout: { surge },
       components,
     },
   };

@@ -50,23 +50,33 @@ const DIRECTORY_TEMPLATES = [
   'limitrange.yaml.hbs',
   'networkpolicy-default-deny.yaml.hbs',
   'networkpolicy-allow-ingress.yaml.hbs',
+  'networkpolicy-allow-egress.yaml.hbs',
   'serviceaccount.yaml.hbs',
 ] as const;
-const COMPONENT_TEMPLATES = ['workload.yaml.hbs', 'service.yaml.hbs', 'ingress.yaml.hbs', 'poddisruptionbudget.yaml.hbs'] as const;
+const COMPONENT_TEMPLATES = ['workload.yaml.hbs', 'service.yaml.hbs', 'ingress.yaml.hbs', 'httproute.yaml.hbs', 'poddisruptionbudget.yaml.hbs'] as const;
 const BOOTSTRAP_TEMPLATES = ['argocd-applicationset.yaml.hbs', 'flux-gitrepository.yaml.hbs', 'flux-kustomization.yaml.hbs'] as const;
 
 function wantsDirectoryTemplate(name: (typeof DIRECTORY_TEMPLATES)[number], model: DirectoryModel): boolean {
-  return name !== 'networkpolicy-allow-ingress.yaml.hbs' || model.network.components.length > 0;
+  switch (name) {
+    case 'networkpolicy-allow-ingress.yaml.hbs':
+      return model.network.components.length > 0;
+    case 'networkpolicy-allow-egress.yaml.hbs':
+      return model.egress.restricted;
+    default:
+      return true;
+  }
 }
 
-function wantsComponentTemplate(name: (typeof COMPONENT_TEMPLATES)[number], c: ComponentModel): boolean {
+function wantsComponentTemplate(name: (typeof COMPONENT_TEMPLATES)[number], c: ComponentModel, model: DirectoryModel): boolean {
   switch (name) {
     case 'workload.yaml.hbs':
       return true;
     case 'service.yaml.hbs':
       return c.port !== null;
     case 'ingress.yaml.hbs':
-      return c.ingress !== null;
+      return c.ingress !== null && model.traffic.mode === 'ingress';
+    case 'httproute.yaml.hbs':
+      return c.ingress !== null && model.traffic.mode === 'gateway';
     case 'poddisruptionbudget.yaml.hbs':
       return c.replicas > 1;
   }
@@ -298,7 +308,7 @@ function renderDirectory(
     const origin: Origin = { file: bookingFile, line: () => lineOf(path), path };
     const context = { ...model, component };
     for (const name of COMPONENT_TEMPLATES) {
-      if (wantsComponentTemplate(name, component)) add(renderObject(template(name), context, scope, origin, findings), origin);
+      if (wantsComponentTemplate(name, component, model)) add(renderObject(template(name), context, scope, origin, findings), origin);
     }
   }
   if (failed) return undefined;

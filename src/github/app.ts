@@ -18,6 +18,8 @@ import { LruSnapshotCache } from './snapshot-cache.js';
 import { hasWriteAccess, refuseCommand } from './command-permission.js';
 import { ParseCaches } from './parse-caches.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
+import { countEvaluation } from '../ops/metrics.js';
+import { withEventLog } from '../ops/event-log.js';
 
 /** Webhook events freigabe subscribes to; app.yml's default_events must list exactly these. */
 export const EVENTS = ['pull_request', 'pull_request_review', 'check_suite', 'check_run', 'issue_comment', 'push'] as const;
@@ -49,8 +51,9 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
   };
   const queue = new PullRequestQueue();
 
-  return (app: Probot): void => {
-    const deps: EvaluationDeps = { ...shared, identity: identityResolver(app, options.identity) };
+  return (probot: Probot): void => {
+    const app = withEventLog(probot); // context.log names delivery, event and repository
+    const deps: EvaluationDeps = { ...shared, identity: identityResolver(probot, options.identity) };
     const evaluate = (context: { octokit: GitHubClient; log: Logger }, target: PullRequestTarget): Promise<void> =>
       queue.run(`${target.owner}/${target.repo}#${target.number}`, () => evaluateSafely(context.octokit, context.log, target, deps));
 
@@ -124,7 +127,7 @@ async function evaluateNumbers(context: Pick<Context, 'octokit' | 'log'>, reposi
 
 async function evaluateSafely(octokit: GitHubClient, log: Logger, target: PullRequestTarget, deps: EvaluationDeps): Promise<void> {
   try {
-    await evaluatePullRequest({ octokit, log, target, deps });
+    await countEvaluation(evaluatePullRequest({ octokit, log, target, deps }));
   } catch (error) {
     log.error({ err: loggable(error), pull: `${target.owner}/${target.repo}#${target.number}`, sha: target.headSha }, 'freigabe internal error');
     try {

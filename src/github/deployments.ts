@@ -18,9 +18,18 @@ import type { AuditInfo, Logger, StagePublication } from './publish.js';
 
 export interface DeploymentRecord {
   readonly stage: string;
+  /** The Fachverfahren, or '*' for a stage-wide deployment (see MAX_DEPLOYMENTS_PER_STAGE). */
   readonly verfahren: string;
   readonly id: number;
 }
+
+/**
+ * Above this many changed Fachverfahren in one stage (a first publication, a platform or
+ * template change) the stage gets ONE deployment, environment `<stage>`, naming them all in its
+ * payload: two writes instead of two per Fachverfahren, which for 1,000 Fachverfahren × 4
+ * stages would be 8,000 writes, 16 hours of GitHub's write budget (500 an hour).
+ */
+export const MAX_DEPLOYMENTS_PER_STAGE = 5;
 
 export interface CreateDeploymentsParams {
   readonly octokit: GitHubClient;
@@ -35,11 +44,13 @@ export interface CreateDeploymentsParams {
 const TEXT = {
   de: {
     deployment: (v: string, stage: string) => `freigabe: ${v} in ${stage}`,
+    stageWide: (n: number, stage: string) => `freigabe: ${n} Fachverfahren in ${stage}`,
     queued: (branch: string) => `Gerendert nach ${branch}; wartet auf Argo CD/Flux.`,
     removed: (branch: string) => `Aus ${branch} entfernt; Argo CD/Flux räumen auf.`,
   },
   en: {
     deployment: (v: string, stage: string) => `freigabe: ${v} in ${stage}`,
+    stageWide: (n: number, stage: string) => `freigabe: ${n} Fachverfahren in ${stage}`,
     queued: (branch: string) => `Rendered to ${branch}; waiting for Argo CD/Flux.`,
     removed: (branch: string) => `Removed from ${branch}; Argo CD/Flux prune it.`,
   },
@@ -60,17 +71,18 @@ export async function createDeployments(params: CreateDeploymentsParams): Promis
     if (!pub.commit) continue;
     const { owner, repo, branch } = pub.target;
     const stageTitle = findStage(estate, pub.stage)?.title ?? pub.stage;
-    for (const verfahren of pub.verfahren) {
+    const stageWide = pub.verfahren.length > MAX_DEPLOYMENTS_PER_STAGE;
+    for (const verfahren of stageWide ? ['*'] : pub.verfahren) {
       const booking = estate.verfahren.get(verfahren)?.bookings.get(pub.stage);
-      const removed = !booking;
+      const removed = !stageWide && !booking;
       const components = (booking?.data.spec.components ?? []).map((c) => ({ name: c.name, image: c.image, digest: digestOf(c.image) }));
       const { data, status } = await octokit.rest.repos.createDeployment({
         owner,
         repo,
         ref: pub.commit,
         task: 'deploy',
-        environment: `${pub.stage}/${verfahren}`,
-        description: short(t.deployment(verfahren, stageTitle)),
+        environment: stageWide ? pub.stage : `${pub.stage}/${verfahren}`,
+        description: short(stageWide ? t.stageWide(pub.verfahren.length, stageTitle) : t.deployment(verfahren, stageTitle)),
         auto_merge: false,
         required_contexts: [],
         transient_environment: false,
@@ -81,7 +93,8 @@ export async function createDeployments(params: CreateDeploymentsParams): Promis
           stage: pub.stage,
           source: params.sha,
           rendered: pub.commit,
-          path: `${pub.target.prefix}${verfahren}`,
+          path: stageWide ? pub.target.prefix || '.' : `${pub.target.prefix}${verfahren}`,
+          ...(stageWide ? { changed: pub.verfahren } : {}),
           ...(params.audit.pullRequest ? { pullRequest: `${params.audit.pullRequest.repository}#${params.audit.pullRequest.number}` } : {}),
           approvedBy: params.audit.approvedBy.map((a) => a.login),
           notfall: params.audit.notfall,

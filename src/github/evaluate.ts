@@ -9,9 +9,11 @@
  *   shared    1    (other open pull requests with this head, into the default branch only;
  *                   each one found is built too, so the posted checks are their conjunction)
  *   teams     1 per @org/team named in the requirements
- *   comment   1 list + 0–1 create/update
- *   checks    2    (+1 per further 50 annotations)
- *   reviewers 0–1
+ *   comment   1 list + 0–1 create/update (only when the body changed)
+ *   checks    2 lists + 0–2 create/update (only when the content changed; at most 50 annotations)
+ *   reviewers 0–1 (only approvers not yet asked)
+ *
+ * So an unchanged re-evaluation writes nothing, and 50,000 findings cost the same 2–4 writes.
  *
  * Errors are not caught here: the event handler (app.ts) is the only place that does.
  */
@@ -21,7 +23,7 @@ import { plan as planPullRequest, type Plan, type PlanReview } from '../core/pla
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
 import type { IdentityResolver } from './app-identity.js';
-import { APPROVAL_CHECK, checkRunName, publishCheckRun, VALIDATION_CHECK } from './checks.js';
+import { APPROVAL_CHECK, checkRunName, ownAppId, publishCheckRun, VALIDATION_CHECK } from './checks.js';
 import { readContributorFacts } from './contributor-facts.js';
 import { combineSharedHead, sharedHeadPulls } from './shared-head.js';
 import { upsertStickyComment } from './comment.js';
@@ -137,7 +139,9 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
     const teams = await resolveTeams({ octokit, log, principals });
     plan = { ...plan, approval: planPullRequest({ ...input, review: { ...review, teams }, manifests: false }).approval };
   }
-  return { outcome: 'planned', locale, plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems }) };
+  const changedFiles = changedPaths(base.snapshot, head.snapshot, scope);
+  const reviewedHead = reviews.filter((r) => r.user && r.commit_id === target.headSha && r.state !== 'PENDING').map((r) => r.user!.login);
+  return { outcome: 'planned', locale, plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems, changedFiles, reviewedHead }) };
 }
 
 function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {
@@ -146,11 +150,20 @@ function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeo
 
 /** Equal files under the estate root, the templates directory and the settings file. */
 function sameEstate(base: Snapshot, head: Snapshot, scope: readonly string[]): boolean {
-  const relevant = (s: Snapshot) => [...s.files.keys()].filter((p) => p.startsWith('.github/freigabe.') || scope.some((prefix) => p.startsWith(prefix))).sort();
-  const a = relevant(base);
-  const b = relevant(head);
-  if (a.length !== b.length || a.some((p, i) => p !== b[i])) return false;
-  return a.every((p) => Buffer.from(base.files.get(p)!).equals(head.files.get(p)!));
+  return changedPaths(base, head, scope).size === 0;
+}
+
+/** Files under the estate root, the templates directory or the settings file that differ between base and head. */
+function changedPaths(base: Snapshot, head: Snapshot, scope: readonly string[]): Set<string> {
+  const relevant = (p: string) => p.startsWith('.github/freigabe.') || scope.some((prefix) => p.startsWith(prefix));
+  const out = new Set<string>();
+  for (const p of new Set([...base.files.keys(), ...head.files.keys()])) {
+    if (!relevant(p)) continue;
+    const a = base.files.get(p);
+    const b = head.files.get(p);
+    if (!a || !b || !Buffer.from(a).equals(b)) out.add(p);
+  }
+  return out;
 }
 
 export interface PublishParams {
@@ -169,8 +182,10 @@ export async function publish(params: PublishParams): Promise<void> {
     commentUrl = await upsertStickyComment({ octokit, ...repoRef, number: target.number, body: publication.comment.body, create: publication.comment.create });
   }
   const detailsUrl = commentUrl ?? target.htmlUrl;
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.validation, name: checkRunName(VALIDATION_CHECK, target) } });
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, name: checkRunName(APPROVAL_CHECK, target), ...(detailsUrl ? { detailsUrl } : {}) } });
+  const appId = await ownAppId(octokit);
+  const app = appId ? { appId } : {};
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.validation, name: checkRunName(VALIDATION_CHECK, target) }, ...app });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, name: checkRunName(APPROVAL_CHECK, target), ...(detailsUrl ? { detailsUrl } : {}) }, ...app });
   if (publication.reviewRequest) {
     await requestReviewers({ octokit, log, ...repoRef, number: target.number, request: publication.reviewRequest });
   }

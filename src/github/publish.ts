@@ -4,8 +4,15 @@
  * branch — through the Git Data API:
  *
  *   1. read   ref → commit (message: trailers) → recursive tree       (2–3 calls per stage)
- *   2. build  diffStageTree: only changed files become blobs; deletions are `sha: null`
- *   3. write  blobs → tree (base_tree) → commit (one per stage) → ref without force
+ *   2. build  diffStageTree: only changed files; deletions are `sha: null`
+ *   3. write  trees with the content inline (no blob per file), in requests of bounded size
+ *             (TREE_BATCH_BOUNDS) chained through base_tree → one commit → ref without force
+ *
+ * So a stage costs 2 writes plus one per tree batch, whatever the number of files: the first
+ * publication of 1,000 Fachverfahren × 4 stages is a few dozen writes, a one-Fachverfahren merge 3.
+ * The commit names no author or committer: GitHub then creates it as the app and signs it
+ * (shown as verified on github.com). The writes run at bulk priority (write-budget.ts), so a
+ * pull request's feedback is not queued behind a publication.
  *
  * A 422 on the ref update means someone else moved the branch (another delivery, another
  * instance, a reconciliation): we re-read and rebuild on top of the new head, at most
@@ -27,7 +34,9 @@ import {
   diffStageTree,
   parseTrailers,
   stageFiles,
+  treeBatches,
   type Approver,
+  type TreeBatchBounds,
   type TreeEntry,
 } from '../core/publication.js';
 import { imageChanges, nextStage } from '../core/promotion-proposal.js';
@@ -40,6 +49,8 @@ import type { IdentityResolver } from './app-identity.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
+import { countPublication } from '../ops/metrics.js';
+import { withWritePriority } from './write-budget.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -91,6 +102,23 @@ export function outputRepository(settings: Settings, source: RepoRef): RepoRef {
   if (!r) return source;
   const [owner, repo] = r.split('/');
   return { owner, repo };
+}
+
+/**
+ * The clone URL the bootstrap objects give Argo CD and Flux: the one GitHub reports for the
+ * repository (`repository.clone_url`), so GitHub Enterprise hosts are right. For a deploy
+ * repository it is the estate repository's URL with the other owner and name (same host).
+ */
+export function cloneUrlOf(params: { sourceCloneUrl?: string; source: RepoRef; target: RepoRef }): string {
+  const { source, target } = params;
+  const fallback = `https://github.com/${target.owner}/${target.repo}.git`;
+  if (!params.sourceCloneUrl) return fallback;
+  const same = source.owner.toLowerCase() === target.owner.toLowerCase() && source.repo.toLowerCase() === target.repo.toLowerCase();
+  if (same) return params.sourceCloneUrl;
+  const suffix = `/${source.owner}/${source.repo}.git`;
+  const url = params.sourceCloneUrl;
+  if (!url.toLowerCase().endsWith(suffix.toLowerCase())) return fallback;
+  return `${url.slice(0, url.length - suffix.length)}/${target.owner}/${target.repo}.git`;
 }
 
 /**
@@ -180,14 +208,13 @@ export interface PublishStageParams {
   /** Trust the trailers (push): a head with our source trailer is done, an older source is stale. */
   readonly trustTrailers: boolean;
   readonly ancestryCache?: AncestryCache;
-  /** Blob ids already uploaded to the target repository in this run. */
-  readonly uploaded?: Set<string>;
+  /** Size of one tree request (default TREE_BATCH_BOUNDS). */
+  readonly treeBounds?: TreeBatchBounds;
 }
 
 export async function publishStage(params: PublishStageParams): Promise<StagePublication> {
   const { octokit, target, stage, sha, files, log } = params;
   const { owner, repo } = target;
-  const uploaded = params.uploaded ?? new Set<string>();
   const cache = params.ancestryCache ?? new Map();
   for (let attempt = 1; ; attempt++) {
     const branch = await readBranch(octokit, target);
@@ -212,20 +239,11 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
     const diff = diffStageTree({ files, current, prefix: target.prefix });
     if (diff.unchanged) return result(branch.head ? 'unchanged' : 'empty');
 
-    for (const u of diff.upserts) {
-      if (uploaded.has(u.sha)) continue;
-      await octokit.rest.git.createBlob({ owner, repo, content: u.text, encoding: 'utf-8' });
-      uploaded.add(u.sha);
+    let tree = branch.tree;
+    for (const batch of treeBatches(diff, params.treeBounds)) {
+      const { data } = await octokit.rest.git.createTree({ owner, repo, ...(tree ? { base_tree: tree } : {}), tree: batch });
+      tree = data.sha;
     }
-    const { data: tree } = await octokit.rest.git.createTree({
-      owner,
-      repo,
-      ...(branch.tree ? { base_tree: branch.tree } : {}),
-      tree: [
-        ...diff.upserts.map((u) => ({ path: u.path, mode: '100644' as const, type: 'blob' as const, sha: u.sha })),
-        ...diff.deletions.map((path) => ({ path, mode: '100644' as const, type: 'blob' as const, sha: null })),
-      ],
-    });
     const audit = await params.audit();
     const message = commitMessage({
       stage,
@@ -238,7 +256,7 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
       bootstrap: diff.bootstrap,
       locale: params.locale,
     });
-    const { data: commit } = await octokit.rest.git.createCommit({ owner, repo, message, tree: tree.sha, parents: branch.head ? [branch.head] : [] });
+    const { data: commit } = await octokit.rest.git.createCommit({ owner, repo, message, tree: tree!, parents: branch.head ? [branch.head] : [] });
     try {
       if (branch.head) {
         await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${target.branch}`, sha: commit.sha, force: false });
@@ -279,12 +297,9 @@ export async function publishEstate(params: PublishEstateParams): Promise<StageP
   const stages = stageNames(estate);
   const targets = stageTargets({ settings: estate.settings, source: params.source, stages });
   const ancestryCache: AncestryCache = new Map();
-  const uploaded = new Map<string, Set<string>>();
   const out: StagePublication[] = [];
   for (const stage of stages) {
     const target = targets.get(stage)!;
-    const key = `${target.owner}/${target.repo}`;
-    if (!uploaded.has(key)) uploaded.set(key, new Set());
     out.push(
       await publishStage({
         octokit,
@@ -299,7 +314,6 @@ export async function publishEstate(params: PublishEstateParams): Promise<StageP
         log: params.log,
         trustTrailers: params.trustTrailers,
         ancestryCache,
-        uploaded: uploaded.get(key)!,
       }),
     );
   }
@@ -351,6 +365,8 @@ export interface PublishCommitParams extends RepoRef {
   readonly deps: PublicationDeps;
   /** push: trust the trailers (re-delivery, late delivery); reconcile: compare trees only. */
   readonly trustTrailers: boolean;
+  /** The estate repository's `clone_url` as GitHub reports it (payload or `GET /repos`). */
+  readonly cloneUrl?: string;
 }
 
 export type PublishCommitResult =
@@ -386,7 +402,7 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
   }
   const estate = loaded.value;
   const out = outputRepository(estate.settings, source);
-  const render = renderEstate({ estate, repoURL: `https://github.com/${out.owner}/${out.repo}.git` });
+  const render = renderEstate({ estate, repoURL: cloneUrlOf({ ...(params.cloneUrl ? { sourceCloneUrl: params.cloneUrl } : {}), source, target: out }) });
   if (hasErrors(render.diagnostics)) {
     log.error({ sha, findings: render.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a render with errors');
     return { ok: false, reason: 'render-errors', diagnostics: render.diagnostics };
@@ -394,10 +410,12 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
 
   let audit: AuditInfo | undefined;
   const auditOf = async (): Promise<AuditInfo> => (audit ??= await fetchAuditInfo({ octokit, source, sha, defaultBranch: params.defaultBranch, deps, log }));
-  const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
-  const deployments = stages.some((s) => s.commit)
-    ? await createDeployments({ octokit, publications: stages, estate, sha, audit: await auditOf(), log })
-    : [];
+  // Bulk work: a pull request's feedback goes first in the write queue (write-budget.ts).
+  const { stages, deployments } = await withWritePriority('bulk', async () => {
+    const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
+    const deployments = stages.some((s) => s.commit) ? await createDeployments({ octokit, publications: stages, estate, sha, audit: await auditOf(), log }) : [];
+    return { stages, deployments };
+  });
   return { ok: true, estate, snapshot: read.snapshot, stages, deployments, audit: auditOf };
 }
 
@@ -408,7 +426,7 @@ export interface PushLike {
   readonly before: string;
   readonly after: string;
   readonly deleted?: boolean;
-  readonly repository: { readonly name: string; readonly owner: { readonly login?: string; readonly name?: string | null } | null; readonly default_branch?: string; readonly master_branch?: string };
+  readonly repository: { readonly name: string; readonly owner: { readonly login?: string; readonly name?: string | null } | null; readonly default_branch?: string; readonly master_branch?: string; readonly clone_url?: string };
 }
 
 export interface HandlePushParams {
@@ -434,7 +452,8 @@ export async function handlePush(params: HandlePushParams): Promise<PushResult> 
   const defaultBranch = payload.repository.default_branch ?? payload.repository.master_branch ?? 'main';
   if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted || ZERO_SHA.test(payload.after)) return { promotions: [] };
 
-  const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true });
+  const cloneUrl = payload.repository.clone_url;
+  const published = await countPublication(publishCommit({ octokit, log, owner, repo, defaultBranch, sha: payload.after, deps, trustTrailers: true, ...(cloneUrl ? { cloneUrl } : {}) }));
   if (!published.ok || ZERO_SHA.test(payload.before)) return { published, promotions: [] };
   const promotions = await proposePromotions({ octokit, log, owner, repo, defaultBranch, before: payload.before, after: payload.after, published, deps });
   return { published, promotions };
@@ -471,7 +490,9 @@ export async function proposePromotions(params: ProposePromotionsParams): Promis
   };
   for (const change of changes) {
     promotions.push(
-      await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log, ...(deps.identity ? { identity: deps.identity } : {}) }),
+      await withWritePriority('bulk', () =>
+        openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log, ...(deps.identity ? { identity: deps.identity } : {}) }),
+      ),
     );
   }
   return promotions;

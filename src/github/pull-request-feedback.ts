@@ -7,7 +7,7 @@ import type { Plan } from '../core/plan.js';
 import { findingMessage } from '../i18n/findings.js';
 import { githubText, INTERNAL_ERROR, type Locale } from '../i18n/github.js';
 import { formatApprovalMarkdown, formatFindingsMarkdown, formatPlanMarkdown } from '../report/markdown.js';
-import { annotationOf, APPROVAL_CHECK, clip, VALIDATION_CHECK, type Annotation, type CheckRunContent } from './checks.js';
+import { ANNOTATION_BATCH, annotationOf, APPROVAL_CHECK, clip, prioritiseAnnotations, VALIDATION_CHECK, type Annotation, type CheckRunContent } from './checks.js';
 import { COMMENT_MARKER, COMMENT_MAX_CHARS } from './comment.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { reviewRequest, type ReviewRequest } from './reviewers.js';
@@ -29,6 +29,22 @@ export interface PlannedParams {
   readonly locale: Locale;
   readonly target: PullRequestTarget;
   readonly archiveProblems: readonly ArchiveProblem[];
+  /** Files the pull request changed: their findings are annotated first. */
+  readonly changedFiles?: ReadonlySet<string>;
+  /** Logins who reviewed the head commit (not asked again). */
+  readonly reviewedHead?: readonly string[];
+}
+
+/**
+ * The annotations a check run carries: the ANNOTATION_BATCH most important (one request, no
+ * update per further 50), and for the rest a line for the summary naming the command that
+ * lists every finding.
+ */
+export function cappedAnnotations(params: { annotations: readonly Annotation[]; changedFiles?: ReadonlySet<string>; locale: Locale; command: string }): { annotations: Annotation[]; note: string } {
+  const sorted = prioritiseAnnotations(params.annotations, params.changedFiles);
+  const omitted = sorted.length - ANNOTATION_BATCH;
+  if (omitted <= 0) return { annotations: sorted, note: '' };
+  return { annotations: sorted.slice(0, ANNOTATION_BATCH), note: `${githubText(params.locale).annotationsOmitted(ANNOTATION_BATCH, omitted, params.command)}\n\n` };
 }
 
 export function plannedPublication(params: PlannedParams): PullRequestFeedback {
@@ -45,12 +61,18 @@ export function plannedPublication(params: PlannedParams): PullRequestFeedback {
   const errors = plan.findings.filter((d) => d.severity === 'error').length + problemAnnotations.length;
   const warnings = plan.findings.filter((d) => d.severity === 'warning').length;
   const problemLines = problemAnnotations.map((a) => `- \`${a.path}\`: ${a.message}`).join('\n');
+  const capped = cappedAnnotations({
+    annotations: [...problemAnnotations, ...plan.findings.map((d) => annotationOf(d, locale))],
+    ...(params.changedFiles ? { changedFiles: params.changedFiles } : {}),
+    locale,
+    command: `freigabe plan --base-ref ${target.baseSha} --head-ref ${target.headSha}`,
+  });
   const validation: CheckRunContent = {
     name: VALIDATION_CHECK,
     conclusion: errors > 0 ? 'failure' : 'success',
     title: t.validationTitle(errors, warnings),
-    summary: (problemLines ? `${problemLines}\n\n` : '') + formatFindingsMarkdown(plan.findings, { locale, maxChars: SUMMARY_CHARS }),
-    annotations: [...problemAnnotations, ...plan.findings.map((d) => annotationOf(d, locale))],
+    summary: capped.note + (problemLines ? `${problemLines}\n\n` : '') + formatFindingsMarkdown(plan.findings, { locale, maxChars: SUMMARY_CHARS }),
+    annotations: capped.annotations,
   };
 
   const open = plan.approval.requirements.filter((r) => !(r.satisfied ?? (r.approvedBy.length >= r.min && r.blockedBy.length === 0))).length;
@@ -78,6 +100,7 @@ export function plannedPublication(params: PlannedParams): PullRequestFeedback {
       approval: plan.approval,
       requestedUsers: target.requestedUsers,
       requestedTeams: target.requestedTeams,
+      ...(params.reviewedHead ? { reviewedHead: params.reviewedHead } : {}),
     }),
   };
 }
@@ -104,7 +127,7 @@ export function settingsBrokenPublication(params: { locale: Locale; defaultBranc
   const t = githubText(params.locale);
   const lines = params.diagnostics.map((d) => `- \`${d.file}:${d.line}\` ${findingMessage(d, params.locale)}`).join('\n');
   const summary = clip(`${t.settingsBrokenSummary(params.defaultBranch)}\n\n${lines}`, SUMMARY_CHARS);
-  const annotations = params.diagnostics.map((d) => annotationOf(d, params.locale));
+  const annotations = prioritiseAnnotations(params.diagnostics.map((d) => annotationOf(d, params.locale))).slice(0, ANNOTATION_BATCH);
   return {
     validation: { name: VALIDATION_CHECK, conclusion: 'failure', title: t.settingsBrokenTitle, summary, annotations },
     approval: { name: APPROVAL_CHECK, conclusion: 'failure', title: t.settingsBrokenTitle, summary },

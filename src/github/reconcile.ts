@@ -20,6 +20,7 @@ import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.
 import { proposePromotions, publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
 import type { PromotionPrResult } from './promotion-pr.js';
 import { DEFAULT_SETTINGS } from '../core/model.js';
+import { countPublication } from '../ops/metrics.js';
 
 export interface ReconcileRepositoryParams extends RepoRef {
   readonly octokit: GitHubClient;
@@ -57,7 +58,8 @@ export async function reconcileRepository(params: ReconcileRepositoryParams): Pr
   }
 
   // 1. rendered branches
-  const published = await publishCommit({ octokit, log, owner, repo, defaultBranch, sha: head, deps: params.deps, trustTrailers: false });
+  const cloneUrl = repository.clone_url;
+  const published = await countPublication(publishCommit({ octokit, log, owner, repo, defaultBranch, sha: head, deps: params.deps, trustTrailers: false, ...(cloneUrl ? { cloneUrl } : {}) }));
   const repaired = published.ok ? published.stages.filter((s) => s.commit).map((s) => s.stage) : [];
   if (repaired.length > 0) log.warn({ repository: `${owner}/${repo}`, sha: head, stages: repaired }, 'reconciliation published missing rendered commits');
 

@@ -1,5 +1,6 @@
 /**
- * Asks the required approvers who have not been asked yet for a review: users by login,
+ * Asks the required approvers who have not been asked yet (and have not reviewed the head
+ * commit) for a review, so an unchanged re-evaluation asks nobody: users by login,
  * teams by slug when the team belongs to the repository's organisation (GitHub cannot
  * request a team of another organisation). Never the author, never someone whose approval
  * already counts.
@@ -21,12 +22,17 @@ export interface ReviewRequestParams {
   /** Already requested (logins, team slugs). */
   readonly requestedUsers: readonly string[];
   readonly requestedTeams: readonly string[];
+  /**
+   * Who already reviewed the head commit (any state): GitHub drops them from the requested
+   * reviewers, and asking again on every evaluation would be a write each time.
+   */
+  readonly reviewedHead?: readonly string[];
 }
 
 /** Who to ask (pure): the open requirements' approvers, minus those asked, approved or excluded. */
 export function reviewRequest(params: ReviewRequestParams): ReviewRequest {
   const lower = (s: string) => s.toLowerCase();
-  const askedUsers = new Set(params.requestedUsers.map(lower));
+  const askedUsers = new Set([...params.requestedUsers, ...(params.reviewedHead ?? [])].map(lower));
   const askedTeams = new Set(params.requestedTeams.map(lower));
   const users = new Map<string, string>();
   const teams = new Map<string, string>();

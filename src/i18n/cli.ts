@@ -65,6 +65,11 @@ const de = {
   },
   noKontingent: 'Kein Mandant betroffen.',
   wholeKontingent: 'gesamt',
+  surgeHeadroom: {
+    heading: 'Reserve für Rollouts (Surge)',
+    note: 'Im ResourceQuota reserviert für einen zusätzlichen Pod je Fachverfahren während eines Rollouts; zählt nicht zum Kontingent und wird nicht berechnet.',
+    pods: 'Pods',
+  },
   approvalSatisfied: 'Alle nötigen Freigaben liegen vor.',
   approvalMissing: 'Freigabe fehlt.',
   approvalNone: 'Keine Freigabe nötig.',
@@ -98,6 +103,8 @@ Befehle:
        [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
        [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 die Freigabe-Entscheidung
+  audit [--repo DIR] [--stage S] [--format text|json|csv]
+                                                Freigaben, die auf den gerenderten Branches angekommen sind
 
 Gemeinsame Optionen:
   --repo DIR          Repository (Standard: aktuelles Verzeichnis)
@@ -108,7 +115,7 @@ Gemeinsame Optionen:
   --debug             bei internen Fehlern den Stacktrace zeigen
 
 Exit-Codes: 0 in Ordnung/freigegeben, 1 Fehler-Befunde oder fehlende Freigabe, 2 Aufruffehler oder unlesbare Eingabe.`,
-    unknownCommand: (cmd: string): string => `Unbekannter Befehl „${cmd}“. Befehle: validate, render, plan, gate.`,
+    unknownCommand: (cmd: string, known: readonly string[]): string => `Unbekannter Befehl „${cmd}“. Befehle: ${known.join(', ')}.`,
     missingCommand: 'Kein Befehl angegeben.',
     badOption: (detail: string): string => `Ungültiger Aufruf: ${detail}`,
     missingOption: (option: string): string => `Option ${option} fehlt.`,
@@ -188,6 +195,11 @@ const en: UiText = {
   },
   noKontingent: 'No tenant affected.',
   wholeKontingent: 'total',
+  surgeHeadroom: {
+    heading: 'Rollout reserve (surge)',
+    note: 'Reserved in the ResourceQuota for one more pod per Fachverfahren during a rollout; not part of the Kontingent and not billed.',
+    pods: 'pods',
+  },
   approvalSatisfied: 'All required approvals are given.',
   approvalMissing: 'Approval missing.',
   approvalNone: 'No approval required.',
@@ -220,6 +232,8 @@ Commands:
        [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
        [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 the approval decision (Freigabe)
+  audit [--repo DIR] [--stage S] [--format text|json|csv]
+                                                the releases that reached the rendered branches
 
 Common options:
   --repo DIR          repository (default: current directory)
@@ -230,7 +244,7 @@ Common options:
   --debug             show the stack trace of internal errors
 
 Exit codes: 0 ok/approved, 1 error findings or approval missing, 2 usage error or unreadable input.`,
-    unknownCommand: (cmd) => `Unknown command "${cmd}". Commands: validate, render, plan, gate.`,
+    unknownCommand: (cmd, known) => `Unknown command "${cmd}". Commands: ${known.join(', ')}.`,
     missingCommand: 'No command given.',
     badOption: (detail) => `Invalid arguments: ${detail}`,
     missingOption: (option) => `Option ${option} is missing.`,

@@ -4,11 +4,41 @@
  * The compiler makes sure every code has both texts.
  */
 import type { Diagnostic, DiagnosticParams, FindingCode } from '../core/diagnostics.js';
+import type { Dimension } from '../core/quantity.js';
+import { formatCount, formatPercent, readableAmount } from './numbers.js';
 
 export type Locale = 'de' | 'en';
 type Text = (p: DiagnosticParams) => string;
 
 const s = (p: DiagnosticParams, k: string): string => String(p[k] ?? '');
+
+const DIMENSION: Record<Locale, Record<Dimension, string>> = {
+  de: { cpu: 'CPU', memory: 'Arbeitsspeicher', storage: 'Speicher', budgetPerMonth: 'Budget/Monat' },
+  en: { cpu: 'CPU', memory: 'memory', storage: 'storage', budgetPerMonth: 'budget/month' },
+};
+
+const isDimension = (d: string): d is Dimension => d === 'cpu' || d === 'memory' || d === 'storage' || d === 'budgetPerMonth';
+
+/** "Arbeitsspeicher 68,5 GiB von 68 GiB": the dimension's name and both amounts in one readable unit. */
+function usage(p: DiagnosticParams, locale: Locale): { dimension: string; after: string; limit: string } {
+  const d = s(p, 'dimension');
+  if (!isDimension(d)) return { dimension: d, after: s(p, 'after'), limit: s(p, 'limit') };
+  return { dimension: DIMENSION[locale][d], after: readableAmount(d, s(p, 'after'), locale, s(p, 'limit')), limit: readableAmount(d, s(p, 'limit'), locale) };
+}
+
+/** A count param with the locale's grouping ("262.144"), or the raw text when it is not a number. */
+function count(p: DiagnosticParams, k: string, locale: Locale): string {
+  const v = p[k];
+  const n = typeof v === 'number' ? v : Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) ? formatCount(n, locale) : s(p, k);
+}
+
+const EGRESS_REASONS: Readonly<Record<string, { de: string; en: string }>> = {
+  'one-of': { de: 'genau eines von cidr und namespace angeben', en: 'give exactly one of cidr and namespace' },
+  'pod-labels-with-cidr': { de: 'podLabels nur zusammen mit namespace', en: 'podLabels only together with namespace' },
+  'not-cidr': { de: 'kein IPv4- oder IPv6-Netz in CIDR-Schreibweise', en: 'not an IPv4 or IPv6 network in CIDR notation' },
+  'host-bits': { de: 'Host-Bits gesetzt; bitte die Netzadresse schreiben', en: 'host bits are set; write the network address' },
+};
 
 export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
   'yaml-syntax': {
@@ -24,24 +54,24 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     en: (p) => `YAML tag ${s(p, 'tag')} is not allowed; use plain values without tags.`,
   },
   'yaml-alias-limit': {
-    de: (p) => `Zu viele YAML-Aliase (höchstens ${s(p, 'aliases')}, zusammen höchstens ${s(p, 'nodes')} Knoten).`,
-    en: (p) => `Too many YAML aliases (at most ${s(p, 'aliases')}, expanding to at most ${s(p, 'nodes')} nodes).`,
+    de: (p) => `Zu viele YAML-Aliase (höchstens ${count(p, 'aliases', 'de')} Aliase, zusammen höchstens ${count(p, 'nodes', 'de')} Knoten).`,
+    en: (p) => `Too many YAML aliases (at most ${count(p, 'aliases', 'en')} aliases, expanding to at most ${count(p, 'nodes', 'en')} nodes).`,
   },
   'yaml-too-large': {
-    de: (p) => `Datei ist ${s(p, 'size')} Bytes groß; erlaubt sind höchstens ${s(p, 'limit')} Bytes.`,
-    en: (p) => `File has ${s(p, 'size')} bytes; at most ${s(p, 'limit')} bytes are allowed.`,
+    de: (p) => `Datei ist ${count(p, 'size', 'de')} Bytes groß; erlaubt sind höchstens ${count(p, 'limit', 'de')} Bytes.`,
+    en: (p) => `File has ${count(p, 'size', 'en')} bytes; at most ${count(p, 'limit', 'en')} bytes are allowed.`,
   },
   'yaml-too-deep': {
-    de: (p) => `YAML ist tiefer als ${s(p, 'limit')} Ebenen verschachtelt.`,
-    en: (p) => `YAML is nested deeper than ${s(p, 'limit')} levels.`,
+    de: (p) => `YAML ist tiefer als ${count(p, 'limit', 'de')} Ebenen verschachtelt.`,
+    en: (p) => `YAML is nested deeper than ${count(p, 'limit', 'en')} levels.`,
   },
   'yaml-not-utf8': {
-    de: (p) => `Datei ist kein gültiges UTF-8 (erstes ungültiges Byte an Position ${s(p, 'offset')}).`,
-    en: (p) => `File is not valid UTF-8 (first invalid byte at offset ${s(p, 'offset')}).`,
+    de: (p) => `Datei ist kein gültiges UTF-8 (erstes ungültiges Byte nach ${count(p, 'offset', 'de')} Bytes).`,
+    en: (p) => `File is not valid UTF-8 (first invalid byte after ${count(p, 'offset', 'en')} bytes).`,
   },
   'yaml-multiple-documents': {
-    de: (p) => `Datei enthält ${s(p, 'count')} YAML-Dokumente; erlaubt ist genau eines pro Datei.`,
-    en: (p) => `File holds ${s(p, 'count')} YAML documents; exactly one per file is allowed.`,
+    de: (p) => `Datei enthält ${count(p, 'count', 'de')} YAML-Dokumente; erlaubt ist genau eines pro Datei.`,
+    en: (p) => `File holds ${count(p, 'count', 'en')} YAML documents; exactly one per file is allowed.`,
   },
   'yaml-empty': {
     de: () => 'Datei ist leer; erwartet wird ein freigabe/v1-Dokument.',
@@ -120,32 +150,70 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     en: (p) => `Component "${s(p, 'component')}" has an ingress but no port.`,
   },
   'name-too-long': {
-    de: (p) => `Name „${s(p, 'name')}“ ist ${s(p, 'length')} Zeichen lang; Kubernetes erlaubt höchstens ${s(p, 'limit')}.`,
-    en: (p) => `Name "${s(p, 'name')}" has ${s(p, 'length')} characters; Kubernetes allows at most ${s(p, 'limit')}.`,
+    de: (p) => `Name „${s(p, 'name')}“ ist ${count(p, 'length', 'de')} Zeichen lang; Kubernetes erlaubt höchstens ${count(p, 'limit', 'de')} Zeichen.`,
+    en: (p) => `Name "${s(p, 'name')}" has ${count(p, 'length', 'en')} characters; Kubernetes allows at most ${count(p, 'limit', 'en')} characters.`,
   },
   'quantity-out-of-range': {
     de: (p) => `Menge „${s(p, 'value')}“ ist keine gültige Angabe für ${s(p, 'dimension')} oder liegt außerhalb des erlaubten Bereichs.`,
     en: (p) => `Quantity "${s(p, 'value')}" is not a valid ${s(p, 'dimension')} amount or is out of range.`,
+  },
+  'egress-destination-invalid': {
+    de: (p) => `Egress-Ziel ungültig: ${EGRESS_REASONS[s(p, 'reason')]?.de ?? s(p, 'reason')}${p.cidr !== undefined ? ` (${s(p, 'cidr')})` : ''}.`,
+    en: (p) => `Invalid egress destination: ${EGRESS_REASONS[s(p, 'reason')]?.en ?? s(p, 'reason')}${p.cidr !== undefined ? ` (${s(p, 'cidr')})` : ''}.`,
+  },
+  'egress-cidr-too-broad': {
+    de: (p) => `Egress-Ziel ${s(p, 'cidr')} ist zu weit: eine Buchung darf höchstens ein /${s(p, 'min')}-Netz freigeben; breitere Ziele legt die Plattform in platform.yaml fest.`,
+    en: (p) => `Egress destination ${s(p, 'cidr')} is too broad: a booking may open at most a /${s(p, 'min')} network; broader destinations belong in platform.yaml.`,
+  },
+  'egress-not-restricted': {
+    de: (p) => `Egress von ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) ist in ${s(p, 'stage')} nicht eingeschränkt; die Egress-Ziele wirken erst, wenn die Plattform Egress einschränkt.`,
+    en: (p) => `Egress of ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) is not restricted in ${s(p, 'stage')}; the egress destinations take effect once the platform restricts egress.`,
   },
   'vertretung-expired': {
     de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,
     en: (p) => `Vertretung of ${s(p, 'login')} expired on ${s(p, 'until')} and no longer counts as approval.`,
   },
   'kontingent-exceeded': {
-    de: (p) => `Kontingent von ${s(p, 'tenant')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
-    en: (p) => `Kontingent of ${s(p, 'tenant')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,
+    de: (p) => {
+      const u = usage(p, 'de');
+      return `Kontingent von ${s(p, 'tenant')} überschritten: ${u.dimension} ${u.after} von ${u.limit}.`;
+    },
+    en: (p) => {
+      const u = usage(p, 'en');
+      return `Kontingent of ${s(p, 'tenant')} exceeded: ${u.dimension} ${u.after} of ${u.limit}.`;
+    },
   },
   'stage-ceiling-exceeded': {
-    de: (p) => `Obergrenze von ${s(p, 'tenant')} in ${s(p, 'stage')} überschritten: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')}.`,
-    en: (p) => `Ceiling of ${s(p, 'tenant')} in ${s(p, 'stage')} exceeded: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')}.`,
+    de: (p) => {
+      const u = usage(p, 'de');
+      return `Obergrenze von ${s(p, 'tenant')} in ${s(p, 'stage')} überschritten: ${u.dimension} ${u.after} von ${u.limit}.`;
+    },
+    en: (p) => {
+      const u = usage(p, 'en');
+      return `Ceiling of ${s(p, 'tenant')} in ${s(p, 'stage')} exceeded: ${u.dimension} ${u.after} of ${u.limit}.`;
+    },
   },
   'budget-exceeded': {
-    de: (p) => `Budget von ${s(p, 'tenant')} überschritten: ${s(p, 'after')} EUR/Monat von ${s(p, 'limit')} EUR.`,
-    en: (p) => `Budget of ${s(p, 'tenant')} exceeded: ${s(p, 'after')} EUR/month of ${s(p, 'limit')} EUR.`,
+    de: (p) => {
+      const u = usage(p, 'de');
+      return `Budget von ${s(p, 'tenant')} überschritten: ${u.after} pro Monat von ${u.limit}.`;
+    },
+    en: (p) => {
+      const u = usage(p, 'en');
+      return `Budget of ${s(p, 'tenant')} exceeded: ${u.after} per month of ${u.limit}.`;
+    },
   },
   'kontingent-near-limit': {
-    de: (p) => `Kontingent von ${s(p, 'tenant')} fast ausgeschöpft: ${s(p, 'dimension')} ${s(p, 'after')} von ${s(p, 'limit')} (${s(p, 'percent')} %).`,
-    en: (p) => `Kontingent of ${s(p, 'tenant')} nearly used up: ${s(p, 'dimension')} ${s(p, 'after')} of ${s(p, 'limit')} (${s(p, 'percent')} %).`,
+    de: (p) => {
+      const u = usage(p, 'de');
+      const where = 'stage' in p ? ` in ${s(p, 'stage')}` : '';
+      return `Kontingent von ${s(p, 'tenant')}${where} fast ausgeschöpft: ${u.dimension} ${u.after} von ${u.limit} (${formatPercent(Number(p.percent), 'de')}).`;
+    },
+    en: (p) => {
+      const u = usage(p, 'en');
+      const where = 'stage' in p ? ` in ${s(p, 'stage')}` : '';
+      return `Kontingent of ${s(p, 'tenant')}${where} nearly used up: ${u.dimension} ${u.after} of ${u.limit} (${formatPercent(Number(p.percent), 'en')}).`;
+    },
   },
   'registry-not-allowed': {
     de: (p) => `Image ${s(p, 'image')} stammt aus keiner in ${s(p, 'stage')} erlaubten Registry (erlaubt: ${s(p, 'allowed')}).`,

@@ -21,6 +21,8 @@ export interface GitHubText {
   readonly archiveProblem: (reason: ArchiveProblemReason) => string;
   readonly commentFooter: (sha: string) => string;
   readonly commentNoEstateChange: (sha: string, root: string) => string;
+  /** Findings beyond the annotation cap: how many, and the command that lists them all. */
+  readonly annotationsOmitted: (shown: number, omitted: number, command: string) => string;
 }
 
 const LIMIT_NAMES: Record<LimitExceeded['limit'], { de: string; en: string }> = {
@@ -55,6 +57,8 @@ const de: GitHubText = {
       'unsafe-path': 'Unsicherer Pfad im Archiv (absolut oder mit „..“); der Eintrag wurde nicht gelesen.',
     })[reason],
   commentFooter: (sha) => `<sub>freigabe · Stand: Commit \`${sha.slice(0, 7)}\` · neu prüfen mit \`/freigabe recheck\`</sub>`,
+  annotationsOmitted: (shown, omitted, command) =>
+    `Als Anmerkung gezeigt: die ${shown} wichtigsten Befunde (Fehler vor Warnungen, geänderte Dateien zuerst). ${plural(omitted, 'weiterer Befund ist', 'weitere Befunde sind')} nicht annotiert; alle listet \`${command}\`.`,
   commentNoEstateChange: (sha, root) => `### freigabe\n\nDer Pull Request ändert (Stand Commit \`${sha.slice(0, 7)}\`) keine Datei unter \`${root}/\`; es ist keine Prüfung und keine Freigabe erforderlich.`,
 };
 
@@ -80,6 +84,8 @@ const en: GitHubText = {
       'unsafe-path': 'Unsafe path in the archive (absolute or with ".."); the entry was not read.',
     })[reason],
   commentFooter: (sha) => `<sub>freigabe · as of commit \`${sha.slice(0, 7)}\` · check again with \`/freigabe recheck\`</sub>`,
+  annotationsOmitted: (shown, omitted, command) =>
+    `Annotated: the ${shown} most important findings (errors before warnings, changed files first). ${plural(omitted, 'further finding is', 'further findings are')} not annotated; \`${command}\` lists them all.`,
   commentNoEstateChange: (sha, root) => `### freigabe\n\nAs of commit \`${sha.slice(0, 7)}\` this pull request changes no file under \`${root}/\`; no check and no approval is required.`,
 };
 

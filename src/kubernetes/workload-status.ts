@@ -13,7 +13,7 @@ export interface WorkloadStatus {
   readonly stage: string;
   readonly agent: WorkloadAgent;
   readonly phase: WorkloadPhase;
-  /** The rendered commit the agent last applied (Argo CD `status.sync.revision`, Flux `lastAppliedRevision`'s sha). */
+  /** The rendered commit the agent last applied (Argo CD `status.sync.revision` when Synced, else its last successful sync; Flux `lastAppliedRevision`'s sha). */
   readonly revision: string | null;
   /** Argo CD health (`Healthy`, `Progressing`, `Degraded`, …) or Flux `Ready` condition status. */
   readonly health: string | null;
@@ -23,10 +23,29 @@ export interface WorkloadStatus {
   readonly message: string | null;
   /** ISO time the status was observed by freigabe. */
   readonly observedAt: string;
+  /** The commit the agent is moving to (Argo CD `status.sync.revision`, Flux `lastAttemptedRevision`'s sha), when known. */
+  readonly targetRevision?: string | null;
+  /** The agent's short reason code (Argo CD condition type or operation phase, Flux `Ready` reason), when not healthy. */
+  readonly reason?: string | null;
+  /** The cluster as configured: the kubeconfig context, or `in-cluster`. */
+  readonly cluster?: string;
+}
+
+/** One configured stage's cluster connection, also when it never answered (then no WorkloadStatus exists). */
+export interface StageClusterStatus {
+  readonly stage: string;
+  readonly agent: WorkloadAgent;
+  readonly cluster: string;
+  readonly reachable: boolean;
+  /** Why the cluster is unreachable (the client's error), else null. */
+  readonly message: string | null;
+  readonly observedAt: string;
 }
 
 /** Read side shared by the dashboard and the deployment-status publisher. */
 export interface WorkloadStatusSource {
   /** Every known status; an empty list when no cluster is configured. */
   statuses(): readonly WorkloadStatus[];
+  /** The configured stages and whether their clusters answer; absent or empty without clusters. */
+  stages?(): readonly StageClusterStatus[];
 }

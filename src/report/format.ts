@@ -5,10 +5,12 @@
 import type { ApprovalRequirement } from '../core/approval.js';
 import type { Change, ComponentChange, ComponentState } from '../core/changes.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import type { KontingentRow } from '../core/kontingent.js';
+import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import { parseDimension } from '../core/quantity.js';
 import type { StageTitle } from '../core/plan.js';
-import type { UiText } from '../i18n/cli.js';
+import type { Locale, UiText } from '../i18n/cli.js';
+import { formatCount, formatEuro, formatPercent, parseSigned, rowCells, unitLabel } from '../i18n/numbers.js';
 
 export function severityCounts(findings: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {
   let errors = 0;
@@ -87,4 +89,61 @@ export function usedShare(r: KontingentRow): number | undefined {
   const used = parseDimension(r.dimension, r.after);
   if (limit === undefined || used === undefined || limit === 0n) return undefined;
   return Number((used * 100n) / limit);
+}
+
+/** A Kontingent row as a person reads it: the dimension with its one display unit, and the amounts in that unit. */
+export interface KontingentDisplay {
+  readonly dimension: string;
+  readonly limit: string;
+  readonly before: string;
+  readonly after: string;
+  readonly delta: string;
+  /** Share of the limit the head state uses ("91 %"), empty when not computable. */
+  readonly share: string;
+  readonly shareValue: number | undefined;
+}
+
+export function kontingentDisplay(r: KontingentRow, t: UiText, locale: Locale): KontingentDisplay {
+  const cells = rowCells(r, locale);
+  const share = usedShare(r);
+  const label = t.dimension[r.dimension];
+  return {
+    dimension: cells.unit === 'EUR' ? label : `${label} (${unitLabel(cells.unit, locale)})`,
+    limit: cells.limit,
+    before: cells.before,
+    after: cells.after,
+    delta: cells.delta,
+    share: share === undefined ? '' : formatPercent(share, locale),
+    shareValue: share,
+  };
+}
+
+/** A cost row in euros: budget, before, after, delta (signed). */
+export function costDisplay(r: CostRow, locale: Locale): { budget: string; before: string; after: string; delta: string } {
+  const euro = (text: string, signed = false): string => {
+    const cents = parseSigned('budgetPerMonth', text);
+    return cents === undefined ? text : formatEuro(cents, locale, signed);
+  };
+  return { budget: euro(r.budget), before: euro(r.before), after: euro(r.after), delta: euro(r.delta, true) };
+}
+
+export interface SurgeDisplay {
+  readonly dimension: string;
+  readonly before: string;
+  readonly after: string;
+  readonly delta: string;
+}
+
+/** A surge-headroom row in the same units as the Kontingent rows; pods as counts. */
+export function surgeDisplay(r: SurgeHeadroomRow, t: UiText, locale: Locale): SurgeDisplay {
+  if (r.dimension === 'pods') {
+    const n = (text: string, signed = false): string => {
+      const v = Number(text);
+      if (!Number.isFinite(v)) return text;
+      return `${signed && v > 0 ? '+' : ''}${formatCount(v, locale)}`;
+    };
+    return { dimension: t.surgeHeadroom.pods, before: n(r.before), after: n(r.after), delta: n(r.delta, true) };
+  }
+  const cells = rowCells({ dimension: r.dimension, limit: r.after, before: r.before, after: r.after, delta: r.delta }, locale);
+  return { dimension: `${t.dimension[r.dimension]} (${unitLabel(cells.unit, locale)})`, before: cells.before, after: cells.after, delta: cells.delta };
 }

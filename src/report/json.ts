@@ -7,6 +7,7 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Change, ComponentState } from '../core/changes.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { Plan, Validation } from '../core/plan.js';
 import { findingMessage, type Locale } from '../i18n/findings.js';
 
@@ -33,6 +34,8 @@ export interface ValidationJson {
   readonly findings: readonly FindingJson[];
   readonly kontingent: readonly KontingentRow[];
   readonly cost: readonly CostRow[];
+  /** Only where the platform reserves rollout headroom (platform.yaml rollout.surge): not in the Kontingent, not billed. */
+  readonly surgeHeadroom?: readonly SurgeHeadroomRow[];
 }
 
 export interface PlanJson extends ValidationJson {
@@ -96,9 +99,12 @@ const kontingentJson = (rows: readonly KontingentRow[]): KontingentRow[] =>
 const costJson = (rows: readonly CostRow[]): CostRow[] =>
   rows.map((r) => ({ tenant: r.tenant, before: r.before, after: r.after, delta: r.delta, budget: r.budget }));
 
+const surgeJson = (rows: readonly SurgeHeadroomRow[] | undefined): { surgeHeadroom?: SurgeHeadroomRow[] } =>
+  rows && rows.length > 0 ? { surgeHeadroom: rows.map((r) => ({ tenant: r.tenant, stage: r.stage, dimension: r.dimension, before: r.before, after: r.after, delta: r.delta })) } : {};
+
 /** `freigabe validate --format json`. */
 export function validationToJson(v: Validation, locale: Locale): ValidationJson {
-  return { ok: v.ok, findings: findingsJson(v.findings, locale), kontingent: kontingentJson(v.kontingent), cost: costJson(v.cost) };
+  return { ok: v.ok, findings: findingsJson(v.findings, locale), kontingent: kontingentJson(v.kontingent), cost: costJson(v.cost), ...surgeJson(v.surgeHeadroom) };
 }
 
 /** `freigabe plan --format json`: the contract's fields, plus `emergency` and the manifest diffs. */
@@ -109,6 +115,7 @@ export function planToJson(plan: Plan, locale: Locale): PlanJson {
     changes: plan.changes.map(changeJson),
     kontingent: kontingentJson(plan.kontingent),
     cost: costJson(plan.cost),
+    ...surgeJson(plan.surgeHeadroom),
     approval: approvalJson(plan.approval),
     emergency: plan.emergency,
     manifests: plan.manifests.map((m) => ({ path: m.path, status: m.status, diff: m.diff })),

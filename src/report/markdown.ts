@@ -10,11 +10,12 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
 import { contributorGapsHeading, contributorGapText } from '../i18n/four-eyes.js';
-import { changesByStage, usedShare, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, type SurgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 /** GitHub's limit is 65,536 characters per comment; keep room for a marker the caller adds. */
 export const DEFAULT_MAX_CHARS = 65_000;
@@ -162,39 +163,56 @@ function stageTitle(stage: string | null, stages: readonly StageTitle[], t: UiTe
   return stage === null ? t.wholeKontingent : (stages.find((s) => s.name === stage)?.title ?? stage);
 }
 
-function signed(delta: string): string {
-  return delta.startsWith('-') || /^0(\.0+)?$/.test(delta) ? delta : `+${delta}`;
-}
-
-function kontingentBlock(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, state = false): Block {
+function kontingentBlock(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, locale: Locale, state = false): Block {
   const c = t.columns;
   const columns = state ? [c.tenant, c.dimension, c.stage, c.limit, c.used, c.share] : [c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta];
   return {
     head: `#### ${t.headings.kontingent}\n\n${rows.length > 0 ? tableHead(columns, ['l', 'l', 'l', 'r', 'r', 'r', 'r']) : ''}`,
     rows: rows.map((r) => {
-      const lead = [code(r.tenant), escapeCell(t.dimension[r.dimension]), escapeCell(stageTitle(r.stage, stages, t)), escapeCell(r.limit)];
-      if (!state) return row([...lead, escapeCell(r.before), escapeCell(r.after), escapeCell(signed(r.delta))]);
-      const share = usedShare(r);
-      return row([...lead, escapeCell(r.after), share === undefined ? '' : `${share > 100 ? '❌ ' : share >= 90 ? '⚠️ ' : ''}${share} %`]);
+      const d = kontingentDisplay(r, t, locale);
+      const lead = [code(r.tenant), escapeCell(d.dimension), escapeCell(stageTitle(r.stage, stages, t)), escapeCell(d.limit)];
+      if (!state) return row([...lead, escapeCell(d.before), escapeCell(d.after), escapeCell(d.delta)]);
+      const share = d.shareValue;
+      return row([...lead, escapeCell(d.after), share === undefined ? '' : `${share > 100 ? '❌ ' : share >= 90 ? '⚠️ ' : ''}${escapeCell(d.share)}`]);
     }),
     empty: t.noKontingent,
     note: t.rowsTruncated,
   };
 }
 
-function costBlock(rows: readonly CostRow[], t: UiText, state = false): Block {
+/** The surge headroom beside the Kontingent, only where the platform opted in (platform.yaml rollout). */
+function surgeBlocks(rows: readonly SurgeHeadroomRow[] | undefined, stages: readonly StageTitle[], t: UiText, locale: Locale, state = false): Block[] {
+  if (!rows || rows.length === 0) return [];
   const c = t.columns;
+    const lead = (r: SurgeHeadroomRow, d: SurgeDisplay) => [code(r.tenant), escapeCell(d.dimension), escapeCell(stages.find((s) => s.name === r.stage)?.title ?? r.stage)];
+  const columns = state ? [c.tenant, c.dimension, c.stage, c.used] : [c.tenant, c.dimension, c.stage, c.before, c.after, c.delta];
+  return [
+    {
+      head: `#### ${t.surgeHeadroom.heading}\n\n${escapeCell(t.surgeHeadroom.note)}\n\n${tableHead(columns, ['l', 'l', 'l', 'r', 'r', 'r'])}`,
+      rows: rows.map((r) => {
+        const d = surgeDisplay(r, t, locale);
+        return row(state ? [...lead(r, d), escapeCell(d.after)] : [...lead(r, d), escapeCell(d.before), escapeCell(d.after), escapeCell(d.delta)]);
+      }),
+      empty: t.noKontingent,
+      note: t.rowsTruncated,
+    },
+  ];
+}
+
+function costBlock(rows: readonly CostRow[], t: UiText, locale: Locale, state = false): Block {
+  const c = t.columns;
+  const shown = rows.map((r) => ({ r, d: costDisplay(r, locale) }));
   if (state) {
     return {
       head: `#### ${t.headings.cost}\n\n${rows.length > 0 ? tableHead([c.tenant, c.budget, c.used], ['l', 'r', 'r']) : ''}`,
-      rows: rows.map((r) => row([code(r.tenant), escapeCell(r.budget), escapeCell(r.after)])),
+      rows: shown.map(({ r, d }) => row([code(r.tenant), escapeCell(d.budget), escapeCell(d.after)])),
       empty: t.noKontingent,
       note: t.rowsTruncated,
     };
   }
   return {
     head: `#### ${t.headings.cost}\n\n${rows.length > 0 ? tableHead([c.tenant, c.budget, c.before, c.after, c.delta], ['l', 'r', 'r', 'r', 'r']) : ''}`,
-    rows: rows.map((r) => row([code(r.tenant), escapeCell(r.budget), escapeCell(r.before), escapeCell(r.after), escapeCell(signed(r.delta))])),
+    rows: shown.map(({ r, d }) => row([code(r.tenant), escapeCell(d.budget), escapeCell(d.before), escapeCell(d.after), escapeCell(d.delta)])),
     empty: t.noKontingent,
     note: t.rowsTruncated,
   };
@@ -261,8 +279,9 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions & { read
     approvalBlock(plan.approval, options.decided ?? false, t, options.locale),
     findingsBlock(plan.findings, t, options.locale),
     changesBlock(plan, t),
-    kontingentBlock(plan.kontingent, plan.stages, t),
-    costBlock(plan.cost, t),
+    kontingentBlock(plan.kontingent, plan.stages, t, options.locale),
+    ...surgeBlocks(plan.surgeHeadroom, plan.stages, t, options.locale),
+    costBlock(plan.cost, t, options.locale),
   ];
   // The diff gets what the tables leave, but the tables never take the diff's minimum away.
   const diffMinimum = Math.min(2_000, Math.floor(max / 4));
@@ -291,7 +310,7 @@ export function formatValidationMarkdown(v: Validation, options: MarkdownOptions
   const t = uiText(options.locale);
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const header = `### ${t.headings.validation}\n\n${verdictLine(v.ok, t.validationOk, t.validationFailed)}\n\n`;
-  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t, true), costBlock(v.cost, t, true)], max - header.length);
+  const out = header + packBlocks([findingsBlock(v.findings, t, options.locale), kontingentBlock(v.kontingent, v.stages, t, options.locale, true), ...surgeBlocks(v.surgeHeadroom, v.stages, t, options.locale, true), costBlock(v.cost, t, options.locale, true)], max - header.length);
   return out.length <= max ? out : out.slice(0, max);
 }
 

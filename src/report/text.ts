@@ -7,11 +7,12 @@ import type { ApprovalResult } from '../core/approval.js';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
 import { blockingFindings } from './json.js';
 import type { CostRow, KontingentRow } from '../core/kontingent.js';
+import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
 import { contributorGapsHeading, contributorGapText } from '../i18n/four-eyes.js';
-import { changesByStage, usedShare, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
+import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 export interface TextOptions {
   readonly locale: Locale;
@@ -57,7 +58,7 @@ export function formatFindingsText(findings: readonly Diagnostic[], options: Tex
   return `${lines.join('\n')}\n`;
 }
 
-function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, p: Painter, state = false): string[] {
+function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageTitle[], t: UiText, p: Painter, locale: Locale, state = false): string[] {
   if (rows.length === 0) return [t.noKontingent];
   const c = t.columns;
   const stageTitle = (s: string | null): string => (s === null ? t.wholeKontingent : (stages.find((x) => x.name === s)?.title ?? s));
@@ -66,32 +67,49 @@ function kontingentLines(rows: readonly KontingentRow[], stages: readonly StageT
     return table(
       [c.tenant, c.dimension, c.stage, c.limit, c.used, c.share],
       rows.map((r) => {
-        const share = usedShare(r);
-        const text = share === undefined ? '' : `${share} %`;
-        return [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.after, share !== undefined && share > 100 ? p.paint('red', text) : share !== undefined && share >= 90 ? p.paint('yellow', text) : text];
+        const d = kontingentDisplay(r, t, locale);
+        const share = d.shareValue;
+        return [r.tenant, d.dimension, stageTitle(r.stage), d.limit, d.after, share !== undefined && share > 100 ? p.paint('red', d.share) : share !== undefined && share >= 90 ? p.paint('yellow', d.share) : d.share];
       }),
       new Set([3, 4, 5]),
     );
   }
   return table(
     [c.tenant, c.dimension, c.stage, c.limit, c.before, c.after, c.delta],
-    rows.map((r) => [r.tenant, t.dimension[r.dimension], stageTitle(r.stage), r.limit, r.before, r.after, deltaText(r.delta, p)]),
+    rows.map((r) => {
+      const d = kontingentDisplay(r, t, locale);
+      return [r.tenant, d.dimension, stageTitle(r.stage), d.limit, d.before, d.after, deltaText(r.delta, d.delta, p)];
+    }),
     new Set([3, 4, 5, 6]),
   );
 }
 
-function deltaText(delta: string, p: Painter): string {
-  if (/^0(\.0+)?$/.test(delta)) return delta;
-  return delta.startsWith('-') ? p.paint('green', delta) : p.paint('yellow', `+${delta}`);
+/** The surge headroom beside the Kontingent, only where the platform opted in (platform.yaml rollout). */
+function surgeSection(rows: readonly SurgeHeadroomRow[] | undefined, stages: readonly StageTitle[], t: UiText, p: Painter, locale: Locale, state = false): string[] {
+  if (!rows || rows.length === 0) return [];
+  const c = t.columns;
+  const stageTitle = (s: string): string => stages.find((x) => x.name === s)?.title ?? s;
+  const shown = rows.map((r) => ({ r, d: surgeDisplay(r, t, locale) }));
+  const body = state
+    ? table([c.tenant, c.dimension, c.stage, c.used], shown.map(({ r, d }) => [r.tenant, d.dimension, stageTitle(r.stage), d.after]), new Set([3]))
+    : table([c.tenant, c.dimension, c.stage, c.before, c.after, c.delta], shown.map(({ r, d }) => [r.tenant, d.dimension, stageTitle(r.stage), d.before, d.after, deltaText(r.delta, d.delta, p)]), new Set([3, 4, 5]));
+  return section(t.surgeHeadroom.heading, [...body, t.surgeHeadroom.note], p);
 }
 
-function costLines(rows: readonly CostRow[], t: UiText, p: Painter, state = false): string[] {
+/** The shown delta, coloured by the sign of the exact one: more is yellow, less green. */
+function deltaText(exact: string, shown: string, p: Painter): string {
+  if (/^0(\.0+)?$/.test(exact)) return shown;
+  return exact.startsWith('-') ? p.paint('green', shown) : p.paint('yellow', shown);
+}
+
+function costLines(rows: readonly CostRow[], t: UiText, p: Painter, locale: Locale, state = false): string[] {
   if (rows.length === 0) return [t.noKontingent];
   const c = t.columns;
-  if (state) return table([c.tenant, c.budget, c.used], rows.map((r) => [r.tenant, r.budget, r.after]), new Set([1, 2]));
+  const shown = rows.map((r) => ({ r, d: costDisplay(r, locale) }));
+  if (state) return table([c.tenant, c.budget, c.used], shown.map(({ r, d }) => [r.tenant, d.budget, d.after]), new Set([1, 2]));
   return table(
     [c.tenant, c.budget, c.before, c.after, c.delta],
-    rows.map((r) => [r.tenant, r.budget, r.before, r.after, deltaText(r.delta, p)]),
+    shown.map(({ r, d }) => [r.tenant, d.budget, d.before, d.after, deltaText(r.delta, d.delta, p)]),
     new Set([1, 2, 3, 4]),
   );
 }
@@ -171,8 +189,9 @@ export function formatValidationText(v: Validation, options: TextOptions): strin
   const p = new Painter(options.color ?? false);
   const lines = [
     ...section(t.headings.findings, formatFindingsText(v.findings, options).trimEnd().split('\n'), p),
-    ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p, true), p),
-    ...section(t.headings.cost, costLines(v.cost, t, p, true), p),
+    ...section(t.headings.kontingent, kontingentLines(v.kontingent, v.stages, t, p, options.locale, true), p),
+    ...surgeSection(v.surgeHeadroom, v.stages, t, p, options.locale, true),
+    ...section(t.headings.cost, costLines(v.cost, t, p, options.locale, true), p),
     v.ok ? p.paint('green', `✔ ${t.validationOk}`) : p.paint('red', `✘ ${t.validationFailed}`),
   ];
   return `${lines.join('\n')}\n`;
@@ -199,8 +218,9 @@ export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator
     ...section(t.headings.findings, formatFindingsText(plan.findings, options).trimEnd().split('\n'), p),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
     ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p, options.locale), p),
-    ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p), p),
-    ...section(t.headings.cost, costLines(plan.cost, t, p), p),
+    ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p, options.locale), p),
+    ...surgeSection(plan.surgeHeadroom, plan.stages, t, p, options.locale),
+    ...section(t.headings.cost, costLines(plan.cost, t, p, options.locale), p),
     ...section(t.headings.manifests, [manifestSummary(plan.manifests, t)], p),
   ];
   yield `${lines.join('\n')}\n`;

@@ -32,8 +32,8 @@ function validate(dir: string): Measured {
   const timed = existsSync(TIME);
   const start = performance.now();
   const r = timed
-    ? spawnSync(TIME, ['-f', 'FREIGABE-TIME %U %S', process.execPath, ...args], { encoding: 'utf8', timeout: 10_000, maxBuffer: 64 * 1024 * 1024 })
-    : spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 10_000, maxBuffer: 64 * 1024 * 1024 });
+    ? spawnSync(TIME, ['-f', 'FREIGABE-TIME %U %S', process.execPath, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   const wallMs = performance.now() - start;
   let stderr = r.stderr;
   let cpuMs: number | undefined;
@@ -72,8 +72,9 @@ describe('bad-input corpus through the CLI', () => {
       const out = JSON.parse(r.stdout) as { ok: boolean; findings: { code: string; file: string; line: number; severity: string }[] };
       expect(out.ok).toBe(false);
       expect(out.findings).toContainEqual(expect.objectContaining({ code: expected.code, file: expected.file, line: expected.line }));
-      expect(r.wallMs).toBeLessThan(3_000);
-      if (r.cpuMs !== undefined) expect(r.cpuMs - baselineCpuMs).toBeLessThan(1_000);
+      // Generous limits (a loaded CI machine must not fail them); a bomb or a hang still does.
+      expect(r.wallMs).toBeLessThan(30_000);
+      if (r.cpuMs !== undefined) expect(r.cpuMs - baselineCpuMs).toBeLessThan(5_000);
     });
   }
 });

@@ -1,3 +1,4 @@
+import { findingMessage } from '../../src/i18n/findings.js';
 import { describe, expect, test } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
 import { costTable, kontingentTable, tenantUsage } from '../../src/core/kontingent.js';
@@ -196,8 +197,10 @@ describe('Kontingent findings', () => {
     });
     const found = b.validate().diagnostics;
     expect(found.map((d) => [d.code, d.file, d.line, d.params.dimension, d.params.percent])).toEqual([
-      ['kontingent-near-limit', 'environments/verfahren/demo/produktion.yaml', b.lineOf('verfahren/demo/produktion.yaml', 'replicas: 2'), 'memory (produktion)', 100],
+      ['kontingent-near-limit', 'environments/verfahren/demo/produktion.yaml', b.lineOf('verfahren/demo/produktion.yaml', 'replicas: 2'), 'memory', 100],
     ]);
+    expect(found[0].params.stage).toBe('produktion');
+    expect(findingMessage(found[0], 'de')).toBe('Kontingent von amt in produktion fast ausgeschöpft: Arbeitsspeicher 4 GiB von 4 GiB (100\u00a0%).');
   });
 
   test('equal contributors: the first file in path order is blamed', () => {

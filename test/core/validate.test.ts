@@ -26,7 +26,7 @@ describe('the example estate in environments/', () => {
   const { estate, diagnostics } = validateSnapshot({ snapshot: snapshotOf(files), today: '2026-11-28' });
 
   test('has no errors; bezirksamt-mitte is near its memory Kontingent', () => {
-    expect(brief(diagnostics)).toEqual(['warning kontingent-near-limit environments/verfahren/wohngeld/produktion.yaml:21']);
+    expect(brief(diagnostics)).toEqual(['warning kontingent-near-limit environments/verfahren/wohngeld/produktion.yaml:24']);
     expect(diagnostics[0].params).toMatchObject({ tenant: 'bezirksamt-mitte', dimension: 'memory', limit: '68Gi', percent: 91 });
   });
 

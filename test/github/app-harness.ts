@@ -39,7 +39,7 @@ let key: string | undefined;
  * which replace the object defaults, so the write limiter (one write per second) stays on.
  * The function form applies after Probot's options and keeps both plugins off.
  */
-const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
+export const TestOctokit = ProbotOctokit.defaults(((options: Record<string, any>) => ({
   ...options,
   retry: { enabled: false },
   throttle: { ...options.throttle, enabled: false },
@@ -53,7 +53,7 @@ export interface TestApp {
   readonly cache: LruSnapshotCache;
 }
 
-export async function createTestApp(options: FreigabeAppOptions = {}, harness: { token?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: FreigabeAppOptions = {}, harness: { token?: boolean; Octokit?: typeof ProbotOctokit } = {}): Promise<TestApp> {
   key ??= throwawayPrivateKey();
   const logs: string[] = [];
   const log = pino(
@@ -70,7 +70,7 @@ export async function createTestApp(options: FreigabeAppOptions = {}, harness: {
     privateKey: key,
     secret: SECRET,
     log,
-    Octokit: TestOctokit,
+    Octokit: harness.Octokit ?? TestOctokit,
   });
   const cache = new LruSnapshotCache();
   await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), identity: APP_IDENTITY, ...options }));
@@ -201,8 +201,11 @@ export interface EvaluationExpectations {
   /** Reviews and commits are read (not for a pull request without estate change). */
   readonly reads?: boolean;
   readonly reviewRequest?: boolean;
-  /** Check-run updates for annotation batches beyond the first 50. */
-  readonly annotationUpdates?: number;
+  /**
+   * Check-run writes this evaluation makes. Default: both created when the head commit has no
+   * run yet, else both updated in place; `{ create: 0, update: 0 }` for an unchanged result.
+   */
+  readonly checks?: { readonly create?: number; readonly update?: number };
   /** Settings read through the contents API (base is not the default branch). */
   readonly settings?: string | null;
   readonly teams?: Record<string, string[]>;
@@ -213,6 +216,8 @@ export interface EvaluationExpectations {
   readonly pullRequestGet?: PullState;
   /** The base is the default branch (default true): the pull requests sharing the head are listed. */
   readonly baseIsDefault?: boolean;
+  /** The evaluation fails before it lists the pull requests sharing the head (default false). */
+  readonly failsEarly?: boolean;
   /** Other pull requests `GET /commits/{head}/pulls` lists (besides this one). */
   readonly shared?: readonly Payload[];
   /** The head commit (default HEAD_SHA) and branch (default feature) of this evaluation. */
@@ -224,14 +229,32 @@ export interface EvaluationExpectations {
 
 let nextId = 1000;
 
+/** A check run as GitHub keeps it: updates replace title and summary and append annotations. */
+export interface SimulatedRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string;
+  details_url?: string;
+  app: { id: number };
+  output: { title: string; summary: string; annotations: NonNullable<CheckRunBody['output']['annotations']> };
+}
+
+const simulated = new WeakMap<GitHubMock, SimulatedPullRequest>();
+export const APP_ID = 123;
+
 export class SimulatedPullRequest {
   comments: { id: number; body: string; user: { login: string; type: string }; html_url: string }[] = [];
+  runs: SimulatedRun[] = [];
   reviews: Review[] = [];
   commits: CommitSpec[] = [{ author: AUTHOR, committer: 'web-flow' }];
   /** Who pushed to the head branch, as the repository activity lists it. */
   pushes: string[] = [AUTHOR];
 
-  constructor(private readonly mock: GitHubMock) {}
+  constructor(private readonly mock: GitHubMock) {
+    simulated.set(mock, this);
+  }
 
   /** Registers every request one evaluation makes. */
   async expectEvaluation(e: EvaluationExpectations = {}): Promise<void> {
@@ -252,7 +275,7 @@ export class SimulatedPullRequest {
       m.on('GET', `${base}/activity?ref=${encodeURIComponent(`refs/heads/${e.headRef ?? 'feature'}`)}&per_page=100`, () => ({ body: this.pushes.map(activityJson) }));
     }
     if (e.timeline) m.on('GET', `${base}/issues/${NUMBER}/timeline?per_page=100`, { body: e.timeline });
-    if (e.baseIsDefault !== false) {
+    if (e.baseIsDefault !== false && !e.failsEarly) {
       m.on('GET', `${base}/commits/${e.headSha ?? HEAD_SHA}/pulls?per_page=100`, () => ({ body: [{ ...pullResponse({ headSha: e.headSha }), number: NUMBER }, ...(e.shared ?? [])] }));
     }
     for (const [team, members] of Object.entries(e.teams ?? {})) {
@@ -276,8 +299,37 @@ export class SimulatedPullRequest {
         });
       }
     }
-    m.on('POST', `${base}/check-runs`, (r) => ({ status: 201, body: checkRunJson(nextId++, r) }), { times: 2 });
-    if (e.annotationUpdates) m.on('PATCH', new RegExp(`^${base}/check-runs/\\d+$`), (r) => ({ body: checkRunJson(0, r) }), { times: e.annotationUpdates });
+    m.on('GET', new RegExp(`^${base}/commits/[0-9a-f]{40}/check-runs\\?`), (r) => {
+      const url = new URL(r.path, 'https://api.github.com');
+      const sha = url.pathname.split('/')[5];
+      const appId = url.searchParams.get('app_id');
+      const runs = this.runs
+        .filter((run) => run.head_sha === sha && run.name === url.searchParams.get('check_name') && (!appId || String(run.app.id) === appId))
+        .sort((a, b) => b.id - a.id);
+      return { body: { total_count: runs.length, check_runs: runs.map(listedRun) } };
+    }, { times: 2 });
+    // Default: a first evaluation creates both runs, a later one (same head) updates both.
+    const known = this.runs.length > 0;
+    const create = e.checks?.create ?? (known ? 0 : 2);
+    const update = e.checks?.update ?? (known ? 2 : 0);
+    if (create > 0) {
+      m.on('POST', `${base}/check-runs`, (r) => {
+        const b = r.body as CheckRunBody;
+        const run: SimulatedRun = { id: nextId++, name: b.name, head_sha: b.head_sha, status: b.status, conclusion: b.conclusion, app: { id: APP_ID }, output: { title: b.output.title, summary: b.output.summary, annotations: [...(b.output.annotations ?? [])] }, ...(b.details_url ? { details_url: b.details_url } : {}) };
+        this.runs.push(run);
+        return { status: 201, body: listedRun(run) };
+      }, { times: create });
+    }
+    if (update > 0) {
+      m.on('PATCH', new RegExp(`^${base}/check-runs/\\d+$`), (r) => {
+        const run = this.runs.find((x) => x.id === Number(r.path.split('/').pop()));
+        if (!run) return { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } };
+        const b = r.body as Partial<CheckRunBody>;
+        Object.assign(run, { ...(b.status ? { status: b.status } : {}), ...(b.conclusion ? { conclusion: b.conclusion } : {}), ...(b.details_url ? { details_url: b.details_url } : {}) });
+        if (b.output) run.output = { title: b.output.title, summary: b.output.summary, annotations: [...run.output.annotations, ...(b.output.annotations ?? [])] };
+        return { body: listedRun(run) };
+      }, { times: update });
+    }
     if (e.reviewRequest) m.on('POST', `${base}/pulls/${NUMBER}/requested_reviewers`, { status: 201, body: pullResponse() });
   }
 }
@@ -332,9 +384,11 @@ function commentJson(c: SimulatedPullRequest['comments'][number]) {
   return { id: c.id, node_id: `C${c.id}`, url: '', html_url: c.html_url, body: c.body, user: { ...userJson(c.user.login, 900), type: c.user.type }, author_association: 'NONE', created_at: '', updated_at: '', issue_url: '' };
 }
 
-function checkRunJson(id: number, r: RequestRecord) {
-  const b = r.body as { name?: string; head_sha?: string };
-  return { id, head_sha: b.head_sha ?? HEAD_SHA, name: b.name ?? '', status: 'completed', node_id: '', url: '', html_url: '', details_url: '' };
+function listedRun(run: SimulatedRun) {
+  return {
+    id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, conclusion: run.conclusion, node_id: '', url: '', html_url: '', details_url: run.details_url ?? '',
+    app: { id: run.app.id, slug: 'freigabe' }, output: { title: run.output.title, summary: run.output.summary, text: null, annotations_count: run.output.annotations.length, annotations_url: '' },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -353,11 +407,17 @@ export function checkRuns(mock: GitHubMock): CheckRunBody[] {
   return mock.find('POST', `/repos/${OWNER}/${REPO}/check-runs`).map((r) => r.body as CheckRunBody);
 }
 
-/** The last check run of that name. */
+/** The newest check run of that name as GitHub now shows it (updates applied, annotations appended). */
 export function checkRun(mock: GitHubMock, name: string): CheckRunBody {
-  const runs = checkRuns(mock).filter((r) => r.name === name);
-  if (runs.length === 0) throw new Error(`no check run ${name}`);
-  return runs[runs.length - 1];
+  const runs = simulated.get(mock)?.runs.filter((r) => r.name === name) ?? [];
+  const run = runs.at(-1);
+  if (!run) throw new Error(`no check run ${name}`);
+  return { name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, ...(run.details_url ? { details_url: run.details_url } : {}), output: { ...run.output } };
+}
+
+/** Check-run writes (creates and updates) so far. */
+export function checkRunWrites(mock: GitHubMock): RequestRecord[] {
+  return mock.requests.filter((r) => r.path.split('?')[0].match(new RegExp(`^/repos/${OWNER}/${REPO}/check-runs(/\\d+)?$`)) && r.method !== 'GET');
 }
 
 /** `GET /repos/{o}/{r}/collaborators/{username}/permission` for a user with this role. */

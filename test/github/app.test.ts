@@ -8,7 +8,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
 import {
   BASE_SHA,
+  APP_ID,
   checkRun,
+  checkRunWrites,
   checkRunRerequestedEvent,
   checkSuiteRerequestedEvent,
   checkRuns,
@@ -66,11 +68,15 @@ describe('promotion and approval', () => {
     await t.probot.receive(pullRequestEvent('opened'));
 
     t.pr.reviews.push({ login: 'm-schulz', state: 'APPROVED', commitId: HEAD_SHA });
-    await t.pr.expectEvaluation({});
+    const writes = checkRunWrites(t.mock).length;
+    // the validation result is the same: only the approval run is updated, in place
+    await t.pr.expectEvaluation({ checks: { update: 1 } });
     await t.probot.receive(reviewEvent('submitted', { login: 'm-schulz', state: 'APPROVED', commitId: HEAD_SHA }));
 
     const approval = checkRun(t.mock, APPROVAL_CHECK);
     expect(approval.conclusion).toBe('success');
+    expect(checkRunWrites(t.mock).slice(writes).map((r) => r.method)).toEqual(['PATCH']);
+    expect(t.pr.runs).toHaveLength(2);
     expect(approval.output.title).toBe('Alle Freigaben liegen vor');
     expect(t.mock.requests.filter((r) => r.path.includes('/tarball/'))).toHaveLength(2);
     expect(t.mock.find('POST', `${PR}/issues/${NUMBER}/comments`)).toHaveLength(1);
@@ -117,7 +123,8 @@ describe('promotion and approval', () => {
     expect(before.conclusion).toBe('failure');
     expect(before.output.annotations?.map((a) => a.title)).toContain('stage-order');
 
-    await t.pr.expectEvaluation({ reviewRequest: true });
+    // validation: other annotations, so a new run (updates would append to the old ones); approval: updated in place
+    await t.pr.expectEvaluation({ reviewRequest: true, checks: { create: 1, update: 1 } });
     await t.probot.receive(pullRequestEvent('labeled', { labels: ['notfall'], requestedReviewers: ['m-schulz'] }, { label: { name: 'notfall' } }));
     const validation = checkRun(t.mock, VALIDATION_CHECK);
     expect(validation.conclusion).toBe('success');
@@ -131,7 +138,7 @@ describe('promotion and approval', () => {
 
     // Both approve the head commit: the emergency change is released.
     t.pr.reviews.push({ login: 'm-schulz', state: 'APPROVED', commitId: HEAD_SHA }, { login: 'p-admin', state: 'APPROVED', commitId: HEAD_SHA });
-    await t.pr.expectEvaluation({});
+    await t.pr.expectEvaluation({ checks: { update: 1 } });
     await t.probot.receive(reviewEvent('submitted', { login: 'p-admin', state: 'APPROVED', commitId: HEAD_SHA }, { labels: ['notfall'] }));
     expect(checkRun(t.mock, APPROVAL_CHECK).conclusion).toBe('success');
   });
@@ -147,7 +154,7 @@ describe('promotion and approval', () => {
     expect(checkRun(t.mock, APPROVAL_CHECK).conclusion).toBe('success');
 
     t.pr.reviews = [];
-    await t.pr.expectEvaluation({ teams: { 'itdz/plattform': ['p-lena', 'p-olaf'] }, reviewRequest: true });
+    await t.pr.expectEvaluation({ teams: { 'itdz/plattform': ['p-lena', 'p-olaf'] }, reviewRequest: true, checks: { update: 1 } });
     await t.probot.receive(pullRequestEvent('reopened'));
     expect(checkRun(t.mock, APPROVAL_CHECK).conclusion).toBe('action_required');
     expect(t.mock.find('POST', `${PR}/pulls/${NUMBER}/requested_reviewers`)[0].body).toEqual({ reviewers: [], team_reviewers: ['plattform'] });
@@ -190,17 +197,36 @@ describe('validation', () => {
     expect(checkRun(t.mock, APPROVAL_CHECK).conclusion).toMatch(/success|action_required/);
   });
 
-  test('more than 50 findings: created with 50 annotations, the rest appended in batches of 50', async () => {
+  test('more than 50 findings: the 50 most important annotated in one request, the rest counted with the command that lists them', async () => {
     t = await createTestApp();
     const head: Record<string, string> = { ...baseEstate() };
     for (let i = 0; i < 120; i++) head[`environments/stray-${String(i).padStart(3, '0')}.txt`] = 'x';
-    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: head }, annotationUpdates: 2, reviewRequest: true });
+    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: head }, reviewRequest: true });
     await t.probot.receive(pullRequestEvent('opened'));
-    const created = checkRun(t.mock, VALIDATION_CHECK);
-    expect(created.output.annotations).toHaveLength(50);
-    const updates = t.mock.requests.filter((r) => r.method === 'PATCH' && /check-runs\/\d+$/.test(r.path));
-    expect(updates.map((u) => (u.body as { output: { annotations: unknown[] } }).output.annotations.length)).toEqual([50, 20]);
-    expect(new Set(updates.map((u) => u.path)).size).toBe(1);
+    const run = checkRun(t.mock, VALIDATION_CHECK);
+    expect(run.output.annotations).toHaveLength(50);
+    expect(run.output.annotations!.map((a) => a.path)).toEqual(Array.from({ length: 50 }, (_, i) => `environments/stray-${String(i).padStart(3, '0')}.txt`));
+    expect(run.output.summary).toContain(`freigabe plan --base-ref ${BASE_SHA} --head-ref ${HEAD_SHA}`);
+    expect(run.output.summary).toContain('70 weitere Befunde sind nicht annotiert');
+    expect(checkRunWrites(t.mock)).toHaveLength(2);
+    expect(t.mock.requests.filter((r) => r.method === 'PATCH' && /check-runs\/\d+$/.test(r.path))).toHaveLength(0);
+  });
+
+  test('an unchanged re-evaluation writes nothing: runs found again by name and app, comment and reviewers as they are', async () => {
+    t = await createTestApp();
+    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
+    await t.probot.receive(pullRequestEvent('opened'));
+    const before = t.mock.requests.length;
+
+    await t.pr.expectEvaluation({ checks: { create: 0, update: 0 }, commentListOnly: true });
+    await t.probot.receive(pullRequestEvent('synchronize', { requestedReviewers: ['m-schulz'] }));
+
+    const again = t.mock.requests.slice(before);
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.filter((r) => r.method !== 'GET')).toEqual([]);
+    const listed = again.filter((r) => r.path.includes('/check-runs?'));
+    expect(listed.map((r) => new URL(r.path, 'https://x').searchParams.get('check_name')).sort()).toEqual([APPROVAL_CHECK, VALIDATION_CHECK]);
+    expect(listed.every((r) => new URL(r.path, 'https://x').searchParams.get('app_id') === String(APP_ID))).toBe(true);
   });
 
   test('a pull request that touches no estate file: both checks succeed with a neutral summary, nothing else read', async () => {
@@ -291,7 +317,7 @@ describe('events', () => {
   test('an internal error marks both checks failed with a neutral text and logs no secret', async () => {
     t = await createTestApp();
     t.mock.tarball(OWNER, REPO, BASE_SHA, new Uint8Array([1, 2, 3, 4]));
-    t.mock.on('POST', `${PR}/check-runs`, { status: 201, body: { id: 1 } }, { times: 2 });
+    await t.pr.expectEvaluation({ reads: false, comment: false, failsEarly: true });
     await t.probot.receive(pullRequestEvent('opened'));
     for (const name of [VALIDATION_CHECK, APPROVAL_CHECK]) {
       const run = checkRun(t.mock, name);

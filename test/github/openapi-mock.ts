@@ -255,9 +255,20 @@ export interface Reply {
 export interface ExpectOptions {
   /** How often this exact request is expected (default 1). */
   readonly times?: number;
+  /** Answer it any number of times (a count that depends on the run); never used still fails. */
+  readonly persist?: boolean;
 }
 
 type ReplyFn = (request: RequestRecord) => Reply;
+
+/**
+ * A layer in front of the mock's answers (test/github/github-budget.mjs): it may refuse a
+ * request (GitHub's secondary-rate-limit 403) before the registered reply runs. A refused
+ * request does not use up its expectation: the client's retry finds it again.
+ */
+export interface RequestGate {
+  admit(request: RequestRecord): Reply | undefined;
+}
 
 let sharedValidator: OpenApiValidator | undefined;
 export function openApiValidator(): OpenApiValidator {
@@ -269,6 +280,10 @@ export class GitHubMock {
   readonly validator = openApiValidator();
   /** Every request answered by a mock, in order. */
   readonly requests: RequestRecord[] = [];
+  /** Requests the gate refused (not in `requests`). */
+  readonly refused: RequestRecord[] = [];
+  /** Optional budget in front of every api.github.com answer. */
+  gate: RequestGate | undefined;
   readonly #problems: string[] = [];
   readonly #scopes: nock.Scope[] = [];
   readonly #onNoMatch = (req: { method?: string; href?: string; path?: string; host?: string; options?: { href?: string } }) => {
@@ -304,9 +319,16 @@ export class GitHubMock {
 
   #register(origin: string, method: string, path: string | RegExp, reply: Reply | ReplyFn, options: ExpectOptions): this {
     const scope = nock(origin);
+    if (options.persist) scope.persist();
     const interceptor = scope.intercept(path, method.toUpperCase());
     interceptor.times(options.times ?? 1).reply((uri, requestBody) => {
       const record: RequestRecord = { method: method.toUpperCase(), path: uri, body: parseBody(requestBody), host: new URL(origin).host };
+      const refusal = origin === API ? this.gate?.admit(record) : undefined;
+      if (refusal) {
+        this.refused.push(record);
+        this.#register(origin, method, path, reply, { times: 1 });
+        return [refusal.status ?? 403, JSON.stringify(refusal.body ?? {}), { 'content-type': 'application/json; charset=utf-8', ...refusal.headers }];
+      }
       this.requests.push(record);
       if (origin === API) {
         this.#problems.push(...this.validator.check({ method, url: `${origin}${uri}`, body: record.body }));

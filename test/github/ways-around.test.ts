@@ -107,7 +107,7 @@ describe('a request for changes cannot be dismissed away', () => {
     const base = { ...baseEstate(), 'environments/verfahren/wohngeld/verfahren.yaml': verfahren('wohngeld', ['m-schulz', 'a-nowak']) };
     t.pr.reviews.push({ login: 'a-nowak', state: 'DISMISSED', commitId: HEAD_SHA }, { ...APPROVED });
     const timeline = [{ event: 'review_dismissed', dismissed_review: { state: 'changes_requested', review_id: 500, dismissal_message: 'erledigt' } }];
-    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: base, [HEAD_SHA]: promotion(base) }, timeline, reviewRequest: true });
+    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: base, [HEAD_SHA]: promotion(base) }, timeline });
     await t.probot.receive(reviewEvent('submitted', APPROVED));
     const approval = checkRun(t.mock, APPROVAL_CHECK);
     expect(approval.conclusion).toBe('action_required');

@@ -54,7 +54,7 @@ describe('publication into a deploy repository', () => {
 
     await serveTarball(t.mock, head, files);
     deploy.expectRead(t.mock, 'live', { times: STAGES.length });
-    deploy.expectBlobs(t.mock, new Set([...wanted.values()]).size).expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
+    deploy.expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
     t.mock.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'Wohngeld' })] });
     t.mock.on('GET', `${API_BASE}/pulls/41/reviews?per_page=100`, { body: [] });
     // the first commit has no parent: no change to decide again, the trailers name no approver
@@ -101,7 +101,7 @@ describe('publication into a deploy repository', () => {
 
     await serveTarball(t.mock, head, files);
     deploy.expectRead(t.mock, 'live', { times: STAGES.length });
-    deploy.expectBlobs(t.mock, new Set([...wanted.values()]).size).expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
+    deploy.expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
     t.mock.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [] });
     expectDeployments(t.mock, directories, DEPLOY_BASE);
     const event = pushEvent(ZERO, head);

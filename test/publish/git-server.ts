@@ -1,6 +1,7 @@
 /**
  * GitHub's Git Data API over an in-memory object store, behind the strict OpenAPI mock: blobs
- * (real git ids), flat trees, commits and refs with GitHub's fast-forward rule. Tests register
+ * (real git ids, written from inline tree `content`), flat trees (`base_tree`, `sha: null`
+ * deletes), commits and refs with GitHub's fast-forward rule. Tests register
  * exactly the requests they expect (strict mock); the replies come from this store, so the
  * test can check the resulting branch content, parents and messages.
  */
@@ -126,22 +127,12 @@ export class GitServer {
     return this;
   }
 
-  expectBlobs(mock: GitHubMock, count: number): this {
-    if (count > 0) {
-      mock.on('POST', `${this.base}/git/blobs`, (r) => {
-        const { content } = r.body as { content: string };
-        const sha = this.blob(content);
-        return { status: 201, body: { sha, url: `https://api.github.com${this.base}/git/blobs/${sha}` } };
-      }, { times: count });
-    }
-    return this;
-  }
-
   expectTree(mock: GitHubMock, times = 1): this {
     mock.on('POST', `${this.base}/git/trees`, (r) => {
       const body = r.body as { base_tree?: string; tree: { path: string; sha?: string | null; content?: string }[] };
       const files = new Map(body.base_tree ? this.trees.get(body.base_tree)! : []);
       for (const e of body.tree) {
+        if (e.content !== undefined && e.sha !== undefined) return { status: 422, body: { message: 'tree.sha and tree.content are mutually exclusive', documentation_url: '', status: '422' } };
         if (e.content !== undefined) files.set(e.path, this.blob(e.content));
         else if (e.sha === null) files.delete(e.path);
         else {
@@ -189,9 +180,9 @@ export class GitServer {
     return this;
   }
 
-  /** A full publication write of one stage: blobs, tree, commit, ref. */
-  expectWrite(mock: GitHubMock, branch: string, blobs: number): this {
-    this.expectBlobs(mock, blobs).expectTree(mock).expectCommit(mock);
+  /** A full publication write of one stage: tree requests (content inline), commit, ref. */
+  expectWrite(mock: GitHubMock, branch: string, trees = 1): this {
+    this.expectTree(mock, trees).expectCommit(mock);
     return this.refs.has(branch) ? this.expectUpdateRef(mock, branch) : this.expectCreateRef(mock);
   }
 

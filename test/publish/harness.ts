@@ -70,7 +70,12 @@ function example(name: string, match: (e: Payload) => boolean): Payload {
 
 /** The branch-push example of @octokit/webhooks-examples, for our repository and commits. */
 export function pushEvent(before: string, after: string, ref = 'refs/heads/main') {
-  const p = example('push', (e) => e.ref === 'refs/heads/master' && !e.deleted);
+  return pushEventFrom(example('push', (e) => e.ref === 'refs/heads/master' && !e.deleted), { before, after, ref, cloneUrl: REPO_URL });
+}
+
+/** A push example (github.com's or GitHub Enterprise Server's) adapted to our repository and commits. */
+export function pushEventFrom(p: Payload, c: { before: string; after: string; ref?: string; cloneUrl: string }) {
+  const { before, after, ref = 'refs/heads/main', cloneUrl } = c;
   p.ref = ref;
   p.before = before;
   p.after = after;
@@ -82,6 +87,7 @@ export function pushEvent(before: string, after: string, ref = 'refs/heads/main'
   p.repository.owner.name = OWNER;
   p.repository.default_branch = 'main';
   p.repository.master_branch = 'main';
+  p.repository.clone_url = cloneUrl;
   p.head_commit = { ...(p.head_commit ?? {}), id: after };
   p.installation = { id: INSTALLATION, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==' };
   return { id: `push-${after.slice(0, 8)}-${Math.random()}`, name: 'push' as const, payload: p };

@@ -5,7 +5,7 @@
  * strict mock, the Git Data API served by an in-memory git.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { diffStageTree, parseTrailers } from '../../src/core/publication.js';
+import { parseTrailers } from '../../src/core/publication.js';
 import { promotionMarker } from '../../src/core/promotion-proposal.js';
 import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
 import { unprocessable } from './git-server.js';
@@ -32,12 +32,6 @@ let t: PublishTestApp;
 afterEach(() => t?.mock.verify());
 
 const baseFiles = () => fixtureFiles();
-
-/** Blobs a publication of `files` must upload to `branch` (computed from the branch's current tree). */
-function changedBlobs(branch: string, stage: string, files: Record<string, string>): number {
-  const current = [...t.git.files(branch).entries()].map(([path, text]) => ({ path, type: 'blob', sha: t.git.blob(text) }));
-  return diffStageTree({ files: renderedStages(files).get(stage)!, current, prefix: '' }).upserts.length;
-}
 
 function expectPullLookup(sha: string, pull: ReturnType<typeof mergedPull>, reviews: unknown[]): void {
   t.mock.on('GET', `${API_BASE}/commits/${sha}/pulls?per_page=100`, { body: [pull] });
@@ -75,7 +69,7 @@ describe('publication on push', () => {
       reviewJson('a-nowak', 'APPROVED', 'o'.repeat(40), '2026-05-04T08:00:00Z', 0),
       reviewJson('m-schulz', 'APPROVED', PR_HEAD, '2026-05-04T09:30:00Z', 1),
     ]);
-    t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
+    t.git.expectWrite(t.mock, 'rendered/schulung');
     expectDeployments(t.mock, 1);
     await serveTarball(t.mock, base, baseFiles());
     expectPromotionPr(t);
@@ -145,7 +139,7 @@ describe('publication on push', () => {
     t.mock.on('GET', `${API_BASE}/compare/${base}...${head}?per_page=1`, { body: { status: 'ahead' } }, { times: 2 });
     for (const s of STAGES) t.git.expectRead(t.mock, `rendered/${s}`);
     expectPullLookup(head, mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'x' }), []);
-    t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', headFiles));
+    t.git.expectWrite(t.mock, 'rendered/schulung');
     expectDeployments(t.mock, 1);
     await serveTarball(t.mock, base, baseFiles());
     expectPromotionPr(t);
@@ -183,8 +177,7 @@ describe('publication on push', () => {
     for (const s of STAGES) t.git.expectRead(t.mock, `rendered/${s}`);
     t.git.expectRead(t.mock, 'rendered/schulung'); // the re-read
     expectPullLookup(head, mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'x', labels: ['notfall'] }), []);
-    const blobs = changedBlobs('rendered/schulung', 'schulung', headFiles);
-    t.git.expectBlobs(t.mock, blobs).expectTree(t.mock, 2).expectCommit(t.mock, 2);
+    t.git.expectTree(t.mock, 2).expectCommit(t.mock, 2);
     let patches = 0;
     t.git.expectUpdateRef(t.mock, 'rendered/schulung', {
       times: 2,
@@ -211,8 +204,8 @@ describe('publication on push', () => {
     const patchesSent = t.mock.find('PATCH', `${API_BASE}/git/refs/${t.git.enc('rendered/schulung')}`);
     expect(patchesSent).toHaveLength(2);
     expect(patchesSent.every((r) => (r.body as { force: boolean }).force === false)).toBe(true);
-    // the blobs were not uploaded twice
-    expect(t.mock.find('POST', `${API_BASE}/git/blobs`)).toHaveLength(blobs);
+    // no blob per file: the content goes inline into the tree request
+    expect(t.mock.find('POST', `${API_BASE}/git/blobs`)).toHaveLength(0);
     expect(t.logs.join('')).toContain('rendered branch moved concurrently');
   });
 
@@ -256,7 +249,7 @@ describe('promotion pull request refreshed', () => {
     t.mock.on('GET', `${API_BASE}/compare/${head}...${second}?per_page=1`, { body: { status: 'ahead' } });
     for (const s of STAGES) t.git.expectRead(t.mock, `rendered/${s}`);
     expectPullLookup(second, mergedPull({ number: 42, mergeSha: second, headSha: PR_HEAD, author: 'm-schulz', title: 'web 2026.6' }), []);
-    t.git.expectWrite(t.mock, 'rendered/schulung', changedBlobs('rendered/schulung', 'schulung', secondFiles));
+    t.git.expectWrite(t.mock, 'rendered/schulung');
     expectDeployments(t.mock, 1);
     await serveTarball(t.mock, head, first);
     expectPromotionPr(t, { existing: 50 });

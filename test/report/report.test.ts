@@ -54,8 +54,8 @@ describe('Markdown', () => {
     const md = formatPlanMarkdown(replicaPlan(), { locale: 'de' });
     expect(md).toMatch(/^### freigabe: Plan\n\n✅ \*\*Plan ohne Fehler\.\*\*/);
     expect(md).toContain('⏳ Eine Freigabe nötig.');
-    expect(md).toContain('| `amt` | CPU | gesamt | 10 | 1 | 1500m | +500m |');
-    expect(md).toContain('| `amt` | 1000.00 | 20.00 | 30.00 | +10.00 |');
+    expect(md).toContain('| `amt` | CPU (Kerne) | gesamt | 10 | 1 | 1,5 | +0,5 |');
+    expect(md).toContain('| `amt` | 1.000,00\u00a0€ | 20,00\u00a0€ | 30,00\u00a0€ | +10,00\u00a0€ |');
     expect(md).toContain('| Abnahme (abnahme) | `demo` | Buchung | `web`: 1× → 2× |');
     expect(md).toMatch(/<details><summary>\d+ Dateien \(\d+ neu, 0 entfernt, \d+ geändert\)<\/summary>\n\n```diff\n--- a\/abnahme\/demo\//);
     expect(md.trimEnd().endsWith('</details>')).toBe(true);

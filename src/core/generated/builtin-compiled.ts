@@ -83,6 +83,53 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"bootstrap"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":21,"column":10},"end":{"line":21,"column":33}}}))
     + "\n";
 },"useData":true},
+  "httproute.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "      sectionName: "
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"gateway"),"sectionName"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":21,"column":19},"end":{"line":21,"column":55}}}))
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":6,"column":8},"end":{"line":6,"column":31}}}))
+    + "\n  namespace: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":13},"end":{"line":7,"column":31}}}))
+    + "\n  labels:\n    app.kubernetes.io/name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":9,"column":28},"end":{"line":9,"column":51}}}))
+    + "\n    app.kubernetes.io/instance: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":32},"end":{"line":10,"column":50}}}))
+    + "\n    app.kubernetes.io/component: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":33},"end":{"line":11,"column":56}}}))
+    + "\n    app.kubernetes.io/part-of: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":12,"column":31},"end":{"line":12,"column":54}}}))
+    + "\n    app.kubernetes.io/managed-by: freigabe\nspec:\n  parentRefs:\n    - group: gateway.networking.k8s.io\n      kind: Gateway\n      name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"gateway"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":18,"column":12},"end":{"line":18,"column":41}}}))
+    + "\n      namespace: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"gateway"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":19,"column":17},"end":{"line":19,"column":51}}}))
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"gateway"),"sectionName"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":7}}})) != null ? stack1 : "")
+    + "  hostnames:\n    - "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"host"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":24,"column":6},"end":{"line":24,"column":37}}}))
+    + "\n  rules:\n    - matches:\n        - path:\n            type: PathPrefix\n            value: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"path"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":29,"column":19},"end":{"line":29,"column":50}}}))
+    + "\n      backendRefs:\n        - name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":31,"column":16},"end":{"line":31,"column":39}}}))
+    + "\n          port: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":32,"column":16},"end":{"line":32,"column":39}}}))
+    + "\n";
+},"useData":true},
   "ingress.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -92,29 +139,29 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":5,"column":8},"end":{"line":5,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":6,"column":8},"end":{"line":6,"column":31}}}))
     + "\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":13},"end":{"line":7,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":8,"column":28},"end":{"line":8,"column":51}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":9,"column":28},"end":{"line":9,"column":51}}}))
     + "\n    app.kubernetes.io/instance: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":9,"column":32},"end":{"line":9,"column":50}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":32},"end":{"line":10,"column":50}}}))
     + "\n    app.kubernetes.io/component: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":33},"end":{"line":10,"column":56}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":33},"end":{"line":11,"column":56}}}))
     + "\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":12,"column":31},"end":{"line":12,"column":54}}}))
     + "\n    app.kubernetes.io/managed-by: freigabe\nspec:\n  ingressClassName: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"ingressController"),"className"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":14,"column":20},"end":{"line":14,"column":56}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"ingress"),"className"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":15,"column":20},"end":{"line":15,"column":54}}}))
     + "\n  tls:\n    - hosts:\n        - "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"host"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":17,"column":10},"end":{"line":17,"column":41}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"host"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":18,"column":10},"end":{"line":18,"column":41}}}))
     + "\n      secretName: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"tlsSecret"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":18,"column":18},"end":{"line":18,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"tlsSecret"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":19,"column":18},"end":{"line":19,"column":54}}}))
     + "\n  rules:\n    - host: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"host"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":12},"end":{"line":20,"column":43}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"host"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":21,"column":12},"end":{"line":21,"column":43}}}))
     + "\n      http:\n        paths:\n          - path: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"path"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":23,"column":18},"end":{"line":23,"column":49}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"ingress"),"path"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":24,"column":18},"end":{"line":24,"column":49}}}))
     + "\n            pathType: Prefix\n            backend:\n              service:\n                name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":27,"column":22},"end":{"line":27,"column":45}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":28,"column":22},"end":{"line":28,"column":45}}}))
     + "\n                port:\n                  name: app\n";
 },"useData":true},
   "limitrange.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -169,6 +216,106 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"stage"),"title"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":29},"end":{"line":20,"column":49}}}))
     + "\n";
 },"useData":true},
+  "networkpolicy-allow-egress.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":31,"column":9}}})) != null ? stack1 : "");
+},"1":function(container,depth0,helpers,partials,data) {
+    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "              - key: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":27,"column":21},"end":{"line":27,"column":33}}}))
+    + "\n                operator: In\n                values:\n                  - "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":30,"column":20},"end":{"line":30,"column":34}}}))
+    + "\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "    - to:\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"cidr"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":42,"column":0},"end":{"line":59,"column":7}}})) != null ? stack1 : "")
+    + "      ports:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"ports"),{"name":"each","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":61,"column":0},"end":{"line":64,"column":9}}})) != null ? stack1 : "");
+},"3":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        - ipBlock:\n            cidr: "
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"cidr"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":44,"column":18},"end":{"line":44,"column":31}}}))
+    + "\n";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":48,"column":43},"end":{"line":48,"column":61}}}))
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":49,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "");
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"podLabels"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":52,"column":0},"end":{"line":57,"column":9}}})) != null ? stack1 : "");
+},"6":function(container,depth0,helpers,partials,data) {
+    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "        - protocol: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"protocol"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":62,"column":20},"end":{"line":62,"column":37}}}))
+    + "\n          port: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":63,"column":16},"end":{"line":63,"column":29}}}))
+    + "\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-egress\n  namespace: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":13},"end":{"line":10,"column":31}}}))
+    + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":13,"column":31},"end":{"line":13,"column":54}}}))
+    + "\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":43},"end":{"line":22,"column":72}}}))
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"egress"),"dns"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":32,"column":7}}})) != null ? stack1 : "")
+    + "      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n    - to:\n        - podSelector: {}\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"egress"),"rules"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":40,"column":0},"end":{"line":65,"column":9}}})) != null ? stack1 : "");
+},"useData":true},
   "networkpolicy-allow-ingress.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -178,7 +325,7 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "          - "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":17,"column":12},"end":{"line":17,"column":25}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":19,"column":12},"end":{"line":19,"column":25}}}))
     + "\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -189,7 +336,7 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "        - protocol: TCP\n          port: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":27,"column":16},"end":{"line":27,"column":29}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":29,"column":16},"end":{"line":29,"column":29}}}))
     + "\n";
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -200,9 +347,34 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"ingressController"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":33,"column":43},"end":{"line":33,"column":79}}}))
-    + "\n      ports:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ingressPorts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":38,"column":9}}})) != null ? stack1 : "");
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":35,"column":43},"end":{"line":35,"column":74}}}))
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),"length"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":45,"column":7}}})) != null ? stack1 : "")
+    + "      ports:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ingressPorts"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":0},"end":{"line":50,"column":9}}})) != null ? stack1 : "");
+},"3":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "          podSelector:\n            matchExpressions:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(lookupProperty(depth0,"traffic"),"peer"),"podLabels"),{"name":"each","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":39,"column":0},"end":{"line":44,"column":9}}})) != null ? stack1 : "");
+},"4":function(container,depth0,helpers,partials,data) {
+    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "              - key: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":40,"column":21},"end":{"line":40,"column":33}}}))
+    + "\n                operator: In\n                values:\n                  - "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":43,"column":20},"end":{"line":43,"column":34}}}))
+    + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -212,17 +384,19 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-ingress\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":8,"column":13},"end":{"line":8,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":9,"column":31},"end":{"line":9,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":54}}}))
     + "\nspec:\n  podSelector:\n    matchExpressions:\n      - key: app.kubernetes.io/name\n        operator: In\n        values:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"components"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"components"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":20,"column":9}}})) != null ? stack1 : "")
     + "  policyTypes:\n    - Ingress\n  ingress:\n    - from:\n        - podSelector: {}\n      ports:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ports"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":25,"column":0},"end":{"line":28,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"hasIngress"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":29,"column":0},"end":{"line":39,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"ports"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"network"),"hasIngress"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":51,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
-  "networkpolicy-default-deny.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
-    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+  "networkpolicy-default-deny.yaml.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    return "    - Egress\n";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
         }
@@ -230,10 +404,11 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":13},"end":{"line":7,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":8,"column":13},"end":{"line":8,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":31},"end":{"line":10,"column":54}}}))
-    + "\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n";
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":31},"end":{"line":11,"column":54}}}))
+    + "\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"egress"),"restricted"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":16,"column":0},"end":{"line":18,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "poddisruptionbudget.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -269,10 +444,25 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
+  return "  annotations:\n    freigabe.io/surge-headroom-cpu: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"quota"),"headroom"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":13,"column":36},"end":{"line":13,"column":63}}}))
+    + "\n    freigabe.io/surge-headroom-memory: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"quota"),"headroom"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":14,"column":39},"end":{"line":14,"column":69}}}))
+    + "\n    freigabe.io/surge-headroom-pods: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"quota"),"headroom"),"pods"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":15,"column":37},"end":{"line":15,"column":65}}}))
+    + "\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
   return "    "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":4},"end":{"line":22,"column":16}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"key"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":29,"column":4},"end":{"line":29,"column":16}}}))
     + ": "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"storage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":18},"end":{"line":22,"column":34}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"storage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":29,"column":18},"end":{"line":29,"column":34}}}))
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -283,25 +473,27 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: freigabe-booking\n  namespace: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":6,"column":13},"end":{"line":6,"column":31}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":13},"end":{"line":7,"column":31}}}))
     + "\n  labels:\n    app.kubernetes.io/managed-by: freigabe\n    app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":9,"column":31},"end":{"line":9,"column":54}}}))
-    + "\nspec:\n  hard:\n    requests.cpu: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":12,"column":18},"end":{"line":12,"column":36}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":31},"end":{"line":10,"column":54}}}))
+    + "\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"headroom"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":11,"column":0},"end":{"line":16,"column":7}}})) != null ? stack1 : "")
+    + "spec:\n  hard:\n    requests.cpu: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":19,"column":18},"end":{"line":19,"column":36}}}))
     + "\n    limits.cpu: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":13,"column":16},"end":{"line":13,"column":34}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":16},"end":{"line":20,"column":34}}}))
     + "\n    requests.memory: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":14,"column":21},"end":{"line":14,"column":42}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":21,"column":21},"end":{"line":21,"column":42}}}))
     + "\n    limits.memory: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":15,"column":19},"end":{"line":15,"column":40}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":19},"end":{"line":22,"column":40}}}))
     + "\n    requests.storage: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"storage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":16,"column":22},"end":{"line":16,"column":44}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"storage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":23,"column":22},"end":{"line":23,"column":44}}}))
     + "\n    persistentvolumeclaims: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"persistentVolumeClaims"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":17,"column":28},"end":{"line":17,"column":65}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"persistentVolumeClaims"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":24,"column":28},"end":{"line":24,"column":65}}}))
     + "\n    pods: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"pods"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":18,"column":10},"end":{"line":18,"column":29}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"pods"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":10},"end":{"line":25,"column":29}}}))
     + "\n    services.loadbalancers: \"0\"\n    services.nodeports: \"0\"\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"storageClasses"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":23,"column":9}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"quota"),"storageClasses"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":30,"column":9}}})) != null ? stack1 : "");
 },"useData":true},
   "service.yaml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -385,8 +577,20 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"size"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":50,"column":21},"end":{"line":50,"column":34}}}))
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
-    return "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 1\n";
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"rollout"),"surge"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.program(6, data, 0),"data":data,"loc":{"start":{"line":56,"column":0},"end":{"line":64,"column":7}}})) != null ? stack1 : "");
 },"5":function(container,depth0,helpers,partials,data) {
+    return "      maxSurge: 1\n      maxUnavailable: 0\n";
+},"6":function(container,depth0,helpers,partials,data) {
+    return "      maxSurge: 0\n      maxUnavailable: 1\n";
+},"7":function(container,depth0,helpers,partials,data) {
     var lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -395,31 +599,8 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "          ports:\n            - name: app\n              containerPort: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":87,"column":29},"end":{"line":87,"column":52}}}))
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"port"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":93,"column":29},"end":{"line":93,"column":52}}}))
     + "\n              protocol: TCP\n          readinessProbe:\n            tcpSocket:\n              port: app\n            periodSeconds: 10\n";
-},"6":function(container,depth0,helpers,partials,data) {
-    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "          env:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"env"),{"name":"each","hash":{},"fn":container.program(7, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":96,"column":0},"end":{"line":99,"column":9}}})) != null ? stack1 : "");
-},"7":function(container,depth0,helpers,partials,data) {
-    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "            - name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":97,"column":20},"end":{"line":97,"column":33}}}))
-    + "\n              value: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":98,"column":21},"end":{"line":98,"column":35}}}))
-    + "\n";
 },"8":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -428,20 +609,9 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
         return undefined
     };
 
-  return "          envFrom:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"secretRefs"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":103,"column":0},"end":{"line":106,"column":9}}})) != null ? stack1 : "");
+  return "          env:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"env"),{"name":"each","hash":{},"fn":container.program(9, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":102,"column":0},"end":{"line":105,"column":9}}})) != null ? stack1 : "");
 },"9":function(container,depth0,helpers,partials,data) {
-    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
-        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
-          return parent[propertyName];
-        }
-        return undefined
-    };
-
-  return "            - secretRef:\n                name: "
-    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":105,"column":22},"end":{"line":105,"column":35}}}))
-    + "\n";
-},"10":function(container,depth0,helpers,partials,data) {
     var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -450,9 +620,43 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     };
 
   return "            - name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":126,"column":20},"end":{"line":126,"column":33}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":103,"column":20},"end":{"line":103,"column":33}}}))
+    + "\n              value: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"value"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":104,"column":21},"end":{"line":104,"column":35}}}))
+    + "\n";
+},"10":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "          envFrom:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"component"),"secretRefs"),{"name":"each","hash":{},"fn":container.program(11, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":109,"column":0},"end":{"line":112,"column":9}}})) != null ? stack1 : "");
+},"11":function(container,depth0,helpers,partials,data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "            - secretRef:\n                name: "
+    + container.escapeExpression(lookupProperty(helpers,"yaml").call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":111,"column":22},"end":{"line":111,"column":35}}}))
+    + "\n";
+},"12":function(container,depth0,helpers,partials,data) {
+    var alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "            - name: "
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":132,"column":20},"end":{"line":132,"column":33}}}))
     + "\n              mountPath: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"mountPath"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":127,"column":25},"end":{"line":127,"column":43}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"mountPath"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":133,"column":25},"end":{"line":133,"column":43}}}))
     + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data,blockParams,depths) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -484,35 +688,35 @@ export const builtinCompiled: Readonly<Record<string, object>> = {
     + "\n      app.kubernetes.io/instance: "
     + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":26,"column":34},"end":{"line":26,"column":52}}}))
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"stateful"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":59,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"stateful"),{"name":"if","hash":{},"fn":container.program(2, data, 0, blockParams, depths),"inverse":container.program(4, data, 0, blockParams, depths),"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":65,"column":7}}})) != null ? stack1 : "")
     + "  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":63,"column":32},"end":{"line":63,"column":55}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":69,"column":32},"end":{"line":69,"column":55}}}))
     + "\n        app.kubernetes.io/instance: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":64,"column":36},"end":{"line":64,"column":54}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"namespace"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":70,"column":36},"end":{"line":70,"column":54}}}))
     + "\n        app.kubernetes.io/component: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":65,"column":37},"end":{"line":65,"column":60}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":71,"column":37},"end":{"line":71,"column":60}}}))
     + "\n        app.kubernetes.io/part-of: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":66,"column":35},"end":{"line":66,"column":58}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"verfahren"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":72,"column":35},"end":{"line":72,"column":58}}}))
     + "\n        app.kubernetes.io/managed-by: freigabe\n    spec:\n      serviceAccountName: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"serviceAccount"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":69,"column":26},"end":{"line":69,"column":49}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(depth0,"serviceAccount"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":75,"column":26},"end":{"line":75,"column":49}}}))
     + "\n      automountServiceAccountToken: false\n      enableServiceLinks: false\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        runAsGroup: 10001\n        fsGroup: 10001\n        fsGroupChangePolicy: OnRootMismatch\n        seccompProfile:\n          type: RuntimeDefault\n      containers:\n        - name: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":81,"column":16},"end":{"line":81,"column":39}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"name"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":87,"column":16},"end":{"line":87,"column":39}}}))
     + "\n          image: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"image"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":82,"column":17},"end":{"line":82,"column":41}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"image"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":88,"column":17},"end":{"line":88,"column":41}}}))
     + "\n          imagePullPolicy: IfNotPresent\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"port"),{"name":"if","hash":{},"fn":container.program(5, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":84,"column":0},"end":{"line":93,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"env"),"length"),{"name":"if","hash":{},"fn":container.program(6, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":94,"column":0},"end":{"line":100,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"secretRefs"),"length"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":101,"column":0},"end":{"line":107,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"port"),{"name":"if","hash":{},"fn":container.program(7, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":90,"column":0},"end":{"line":99,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"env"),"length"),{"name":"if","hash":{},"fn":container.program(8, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":100,"column":0},"end":{"line":106,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(lookupProperty(lookupProperty(depth0,"component"),"secretRefs"),"length"),{"name":"if","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":107,"column":0},"end":{"line":113,"column":7}}})) != null ? stack1 : "")
     + "          resources:\n            requests:\n              cpu: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":110,"column":19},"end":{"line":110,"column":41}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":116,"column":19},"end":{"line":116,"column":41}}}))
     + "\n              memory: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":111,"column":22},"end":{"line":111,"column":47}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":117,"column":22},"end":{"line":117,"column":47}}}))
     + "\n            limits:\n              cpu: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":113,"column":19},"end":{"line":113,"column":41}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"cpu"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":119,"column":19},"end":{"line":119,"column":41}}}))
     + "\n              memory: "
-    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":114,"column":22},"end":{"line":114,"column":47}}}))
+    + alias2(lookupProperty(helpers,"yaml").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"memory"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":120,"column":22},"end":{"line":120,"column":47}}}))
     + "\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            runAsNonRoot: true\n            capabilities:\n              drop:\n                - ALL\n          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"volumes"),{"name":"each","hash":{},"fn":container.program(10, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":125,"column":0},"end":{"line":128,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(lookupProperty(depth0,"component"),"volumes"),{"name":"each","hash":{},"fn":container.program(12, data, 0, blockParams, depths),"inverse":container.noop,"data":data,"loc":{"start":{"line":131,"column":0},"end":{"line":134,"column":9}}})) != null ? stack1 : "")
     + "      volumes:\n        - name: tmp\n          emptyDir:\n            sizeLimit: \"256Mi\"\n";
 },"useData":true,"useDepths":true},
 };

@@ -20,6 +20,13 @@ export type CommonPrincipals = CommonPrincipal[];
  */
 export type RegistryHost = string;
 /**
+ * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "common_dnsLabel".
+ */
+export type CommonDnsLabel = string;
+/**
  * Who admits new Fachverfahren for this tenant.
  *
  * @minItems 1
@@ -51,12 +58,12 @@ export type CommonLogin = string;
  */
 export type CommonPrincipals2 = CommonPrincipal[];
 /**
- * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ * A Kubernetes object name (DNS-1123 subdomain).
  *
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
- * via the `definition` "common_dnsLabel".
+ * via the `definition` "k8sName".
  */
-export type CommonDnsLabel = string;
+export type K8SName = string;
 /**
  * GitHub logins or @org/team slugs.
  *
@@ -103,7 +110,7 @@ export interface PlatformDocument {
   kind: 'Platform';
   metadata: {
     /**
-     * Name of the platform.
+     * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
      */
     name: string;
   };
@@ -141,6 +148,8 @@ export interface PlatformDocument {
         pricePerGiBMonth: number | string;
       };
     };
+    network?: Network;
+    rollout?: Rollout;
     /**
      * The ordered stages; promotion goes from top to bottom.
      *
@@ -169,12 +178,149 @@ export interface Size {
   pricePerMonth: number | string;
 }
 /**
+ * How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, egress open — the output of earlier versions.
+ */
+export interface Network {
+  traffic?: Traffic;
+  egress?: Egress;
+}
+/**
+ * How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "traffic".
+ */
+export interface Traffic {
+  /**
+   * Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.
+   */
+  gateway?: {
+    /**
+     * Name of the Gateway.
+     */
+    name: string;
+    /**
+     * Namespace of the Gateway.
+     */
+    namespace: string;
+    /**
+     * The listener of the Gateway routes attach to (optional; default: every listener that admits them).
+     */
+    sectionName?: string;
+    /**
+     * Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there.
+     */
+    proxyNamespace?: string;
+    podLabels?: CommonLabels;
+  };
+  /**
+   * An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.
+   */
+  ingress?: {
+    /**
+     * ingressClassName of the Ingress objects.
+     */
+    className: string;
+    /**
+     * Namespace of the controller's pods; the NetworkPolicy admits traffic from there.
+     */
+    namespace: string;
+    podLabels?: CommonLabels1;
+  };
+}
+/**
+ * Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace.
+ */
+export interface CommonLabels {
+  [k: string]: string;
+}
+/**
+ * Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace.
+ */
+export interface CommonLabels1 {
+  [k: string]: string;
+}
+/**
+ * Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "egress".
+ */
+export interface Egress {
+  /**
+   * Whether Fachverfahren with Schutzbedarf normal are restricted too.
+   */
+  normal?: 'open' | 'restricted';
+  /**
+   * The cluster DNS, reachable on port 53 (UDP and TCP).
+   */
+  dns?: {
+    namespace: CommonDnsLabel;
+    podLabels?: CommonLabels2;
+  };
+  /**
+   * Destinations every restricted Fachverfahren may reach.
+   *
+   * @maxItems 50
+   */
+  allow?: CommonEgressDestination[];
+}
+/**
+ * Kubernetes labels (key: value) selecting pods.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "common_labels".
+ */
+export interface CommonLabels2 {
+  [k: string]: string;
+}
+/**
+ * A destination outside the namespace: an IP range (cidr) or a namespace of the cluster (optionally only pods with podLabels), on the given ports. NetworkPolicy cannot match host names.
+ *
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "common_egressDestination".
+ */
+export interface CommonEgressDestination {
+  /**
+   * An IPv4 or IPv6 network in CIDR notation, e.g. 10.20.0.0/16.
+   */
+  cidr?: string;
+  /**
+   * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+   */
+  namespace?: string;
+  podLabels?: CommonLabels3;
+  /**
+   * Destination ports.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  ports: number[];
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+/**
+ * Kubernetes labels (key: value) selecting pods.
+ */
+export interface CommonLabels3 {
+  [k: string]: string;
+}
+/**
+ * How Deployments roll out, for every stage (a stage's own rollout takes precedence). Absent: surge none, as in earlier versions.
+ */
+export interface Rollout {
+  /**
+   * none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts.
+   */
+  surge?: 'none' | 'headroom';
+}
+/**
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
  * via the `definition` "stage".
  */
 export interface Stage {
   /**
-   * Stage name, used in file names and branch names.
+   * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
    */
   name: string;
   /**
@@ -195,9 +341,11 @@ export interface Stage {
    * @minItems 1
    */
   registries: ('internal' | 'external')[];
+  network?: StageNetwork;
+  rollout?: Rollout1;
   cluster: {
     /**
-     * Cluster name as Argo CD knows it.
+     * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
      */
     name: string;
     /**
@@ -219,6 +367,29 @@ export interface Stage {
   };
 }
 /**
+ * This stage's traffic, replacing the platform's, and egress destinations added to the platform's.
+ */
+export interface StageNetwork {
+  traffic?: Traffic;
+  egress?: {
+    /**
+     * Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's.
+     *
+     * @maxItems 50
+     */
+    allow?: CommonEgressDestination[];
+  };
+}
+/**
+ * This stage's rollout, replacing the platform's.
+ */
+export interface Rollout1 {
+  /**
+   * none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts.
+   */
+  surge?: 'none' | 'headroom';
+}
+/**
  * A customer (Mandant) with its contracted Kontingent and monthly budget. One per file at <root>/tenants/<name>.yaml.
  *
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
@@ -235,7 +406,7 @@ export interface TenantDocument {
   kind: 'Tenant';
   metadata: {
     /**
-     * Tenant name; equals the file name.
+     * A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
      */
     name: string;
   };
@@ -354,6 +525,12 @@ export interface BookingDocument {
      * @maxItems 50
      */
     components: Component[];
+    /**
+     * Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted (Schutzbedarf hoch and sehr-hoch once the platform restricts egress). Host names cannot be used: NetworkPolicy matches addresses only.
+     *
+     * @maxItems 50
+     */
+    egress?: CommonEgressDestination[];
   };
 }
 /**
@@ -456,4 +633,37 @@ export interface SettingsDocument {
    * How often rendered branches and open pull requests are reconciled.
    */
   reconcileIntervalMinutes?: number;
+}
+/**
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "network".
+ */
+export interface Network1 {
+  traffic?: Traffic;
+  egress?: Egress;
+}
+/**
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "stageNetwork".
+ */
+export interface StageNetwork1 {
+  traffic?: Traffic;
+  egress?: {
+    /**
+     * Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's.
+     *
+     * @maxItems 50
+     */
+    allow?: CommonEgressDestination[];
+  };
+}
+/**
+ * This interface was referenced by `EstateDocuments`'s JSON-Schema
+ * via the `definition` "rollout".
+ */
+export interface Rollout2 {
+  /**
+   * none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts.
+   */
+  surge?: 'none' | 'headroom';
 }

@@ -8,10 +8,11 @@ import * as runtime2Module from 'ajv-formats/dist/formats.js';
 const runtime2 = typeof runtime2Module.default === 'object' && runtime2Module.default !== null ? runtime2Module.default : runtime2Module;
 
 export const platform = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/platform.schema.json","title":"Platform","description":"The platform of an IT-Dienstleister: stages, clusters, t-shirt sizes, prices, registries and platform approvers. One per estate, at <root>/platform.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Platform","description":"Always Platform."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the platform."}}},"spec":{"type":"object","required":["approvers","registries","sizes","storageClasses","stages"],"additionalProperties":false,"properties":{"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Platform approvers (logins or @org/team). They approve changes to platform.yaml, tenants, templates and settings, deletions and emergency changes."},"registries":{"type":"object","required":["internal"],"additionalProperties":false,"description":"Container registries by trust class.","properties":{"internal":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/registryHost"},"description":"Registries holding security-checked artifacts."},"external":{"type":"array","items":{"$ref":"#/$defs/registryHost"},"description":"Other registries, allowed only in stages that list 'external'."}}},"sizes":{"type":"object","description":"T-shirt sizes per replica: requests equal limits.","minProperties":1,"propertyNames":{"pattern":"^[A-Z0-9]{1,4}$"},"additionalProperties":{"$ref":"#/$defs/size"},"examples":[{"S":{"cpu":"250m","memory":"512Mi","pricePerMonth":15}}]},"storageClasses":{"type":"object","description":"Storage classes that volumes may use, with their price.","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"additionalProperties":{"type":"object","required":["pricePerGiBMonth"],"additionalProperties":false,"properties":{"pricePerGiBMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per GiB and month."}}}},"stages":{"type":"array","minItems":1,"maxItems":12,"description":"The ordered stages; promotion goes from top to bottom.","items":{"$ref":"#/$defs/stage"}}}}},"$defs":{"registryHost":{"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]},"size":{"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}},"stage":{"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/platform.schema.json","title":"Platform","description":"The platform of an IT-Dienstleister: stages, clusters, t-shirt sizes, prices, registries and platform approvers. One per estate, at <root>/platform.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Platform","description":"Always Platform."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the platform."}}},"spec":{"type":"object","required":["approvers","registries","sizes","storageClasses","stages"],"additionalProperties":false,"properties":{"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Platform approvers (logins or @org/team). They approve changes to platform.yaml, tenants, templates and settings, deletions and emergency changes."},"registries":{"type":"object","required":["internal"],"additionalProperties":false,"description":"Container registries by trust class.","properties":{"internal":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/registryHost"},"description":"Registries holding security-checked artifacts."},"external":{"type":"array","items":{"$ref":"#/$defs/registryHost"},"description":"Other registries, allowed only in stages that list 'external'."}}},"sizes":{"type":"object","description":"T-shirt sizes per replica: requests equal limits.","minProperties":1,"propertyNames":{"pattern":"^[A-Z0-9]{1,4}$"},"additionalProperties":{"$ref":"#/$defs/size"},"examples":[{"S":{"cpu":"250m","memory":"512Mi","pricePerMonth":15}}]},"storageClasses":{"type":"object","description":"Storage classes that volumes may use, with their price.","minProperties":1,"propertyNames":{"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"additionalProperties":{"type":"object","required":["pricePerGiBMonth"],"additionalProperties":false,"properties":{"pricePerGiBMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per GiB and month."}}}},"network":{"$ref":"#/$defs/network","description":"How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, egress open — the output of earlier versions."},"rollout":{"$ref":"#/$defs/rollout","description":"How Deployments roll out, for every stage (a stage's own rollout takes precedence). Absent: surge none, as in earlier versions."},"stages":{"type":"array","minItems":1,"maxItems":12,"description":"The ordered stages; promotion goes from top to bottom.","items":{"$ref":"#/$defs/stage"}}}}},"$defs":{"network":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}},"stageNetwork":{"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}},"traffic":{"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}},"egress":{"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}},"rollout":{"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}},"k8sName":{"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253},"registryHost":{"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]},"size":{"type":"object","required":["cpu","memory","pricePerMonth"],"additionalProperties":false,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu","description":"CPU request and limit per replica."},"memory":{"$ref":"common.schema.json#/$defs/bytes","description":"Memory request and limit per replica."},"pricePerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per replica and month."}}},"stage":{"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}}}};
 const schema33 = {"type":"string","description":"A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"examples":["wohngeld","bezirksamt-mitte"]};
 const schema36 = {"type":"string","description":"A registry host, optionally with port and path prefix.","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$","examples":["registry.itdz.example"]};
 const schema41 = {"type":["number","string"],"description":"An amount of euros with at most two decimal places.","pattern":"^[0-9]+(\\.[0-9]{1,2})?$","minimum":0,"examples":[45,"2500.00"]};
+const schema59 = {"type":"object","additionalProperties":false,"properties":{"surge":{"enum":["none","headroom"],"default":"none","description":"none: the ResourceQuota equals the booking and a Deployment replaces a pod only after removing one (a one-replica component is briefly unavailable). headroom: the ResourceQuota has room for one more pod of the largest Deployment size, and Deployments start the new pod first (maxSurge 1, maxUnavailable 0). The headroom is not part of the Kontingent and costs nothing outside rollouts."}}};
 const func1 = runtime0.default;
 const pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern6 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$", "u");
@@ -281,16 +282,1357 @@ return errors === 0;
 }
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}};
-const schema46 = {"type":"string","description":"Protection level after BSI IT-Grundschutz.","enum":["normal","hoch","sehr-hoch"]};
-const pattern16 = new RegExp("^https://", "u");
-const pattern17 = new RegExp("^[A-Z]{2}$", "u");
-const formats0 = runtime2.fullFormats.uri;
+const schema43 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"$ref":"#/$defs/egress"}}};
+const schema44 = {"type":"object","description":"How HTTPS traffic reaches components with an ingress host: exactly one of gateway (Gateway API HTTPRoute) or ingress (Ingress). The NetworkPolicy admits exactly the namespace (and pods) named here.","minProperties":1,"maxProperties":1,"additionalProperties":false,"default":{"ingress":{"className":"nginx","namespace":"ingress-nginx"}},"properties":{"gateway":{"type":"object","required":["name","namespace"],"additionalProperties":false,"description":"Routes attach to this Gateway (gateway.networking.k8s.io/v1), which terminates TLS. Its listener must allow routes from the Fachverfahren namespaces.","properties":{"name":{"$ref":"#/$defs/k8sName","description":"Name of the Gateway."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the Gateway."},"sectionName":{"$ref":"#/$defs/k8sName","description":"The listener of the Gateway routes attach to (optional; default: every listener that admits them)."},"proxyNamespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Where the Gateway's proxy pods run, if not in the Gateway's namespace (e.g. envoy-gateway-system); the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the proxy pods; the NetworkPolicy then admits only those pods of the namespace."}}},"ingress":{"type":"object","required":["className","namespace"],"additionalProperties":false,"description":"An ingress controller (networking.k8s.io/v1 Ingress); TLS with the Secret <component>-tls.","properties":{"className":{"$ref":"#/$defs/k8sName","description":"ingressClassName of the Ingress objects."},"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Namespace of the controller's pods; the NetworkPolicy admits traffic from there."},"podLabels":{"$ref":"common.schema.json#/$defs/labels","description":"Labels of the controller pods; the NetworkPolicy then admits only those pods of the namespace."}}}}};
+const schema45 = {"type":"string","description":"A Kubernetes object name (DNS-1123 subdomain).","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$","maxLength":253};
+const schema49 = {"type":"object","description":"Kubernetes labels (key: value) selecting pods.","minProperties":1,"maxProperties":10,"propertyNames":{"pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$","maxLength":316},"additionalProperties":{"type":"string","pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","maxLength":63}};
+const pattern14 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
+const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", "u");
+const pattern19 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+const err0 = {instancePath,schemaPath:"#/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(Object.keys(data).length < 1){
+const err1 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "gateway") || (key0 === "ingress"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.gateway !== undefined){
+let data0 = data.gateway;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.name === undefined){
+const err3 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.namespace === undefined){
+const err4 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(((((key1 === "name") || (key1 === "namespace")) || (key1 === "sectionName")) || (key1 === "proxyNamespace")) || (key1 === "podLabels"))){
+const err5 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.name !== undefined){
+let data1 = data0.name;
+if(typeof data1 === "string"){
+if(func1(data1) > 253){
+const err6 = {instancePath:instancePath+"/gateway/name",schemaPath:"#/$defs/k8sName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern14.test(data1)){
+const err7 = {instancePath:instancePath+"/gateway/name",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/gateway/name",schemaPath:"#/$defs/k8sName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data0.namespace !== undefined){
+let data2 = data0.namespace;
+if(typeof data2 === "string"){
+if(func1(data2) > 63){
+const err9 = {instancePath:instancePath+"/gateway/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err10 = {instancePath:instancePath+"/gateway/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/gateway/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data0.sectionName !== undefined){
+let data3 = data0.sectionName;
+if(typeof data3 === "string"){
+if(func1(data3) > 253){
+const err12 = {instancePath:instancePath+"/gateway/sectionName",schemaPath:"#/$defs/k8sName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!pattern14.test(data3)){
+const err13 = {instancePath:instancePath+"/gateway/sectionName",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/gateway/sectionName",schemaPath:"#/$defs/k8sName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data0.proxyNamespace !== undefined){
+let data4 = data0.proxyNamespace;
+if(typeof data4 === "string"){
+if(func1(data4) > 63){
+const err15 = {instancePath:instancePath+"/gateway/proxyNamespace",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(!pattern4.test(data4)){
+const err16 = {instancePath:instancePath+"/gateway/proxyNamespace",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/gateway/proxyNamespace",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data0.podLabels !== undefined){
+let data5 = data0.podLabels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(Object.keys(data5).length > 10){
+const err18 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/maxProperties",keyword:"maxProperties",params:{limit: 10},message:"must NOT have more than 10 properties"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(Object.keys(data5).length < 1){
+const err19 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key2 in data5){
+const _errs20 = errors;
+if(typeof key2 === "string"){
+if(func1(key2) > 316){
+const err20 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",propertyName:key2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!pattern18.test(key2)){
+const err21 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key2};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err22 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+for(const key3 in data5){
+let data6 = data5[key3];
+if(typeof data6 === "string"){
+if(func1(data6) > 63){
+const err23 = {instancePath:instancePath+"/gateway/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(!pattern19.test(data6)){
+const err24 = {instancePath:instancePath+"/gateway/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/gateway/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/gateway/podLabels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.ingress !== undefined){
+let data7 = data.ingress;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.className === undefined){
+const err28 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data7.namespace === undefined){
+const err29 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+for(const key4 in data7){
+if(!(((key4 === "className") || (key4 === "namespace")) || (key4 === "podLabels"))){
+const err30 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data7.className !== undefined){
+let data8 = data7.className;
+if(typeof data8 === "string"){
+if(func1(data8) > 253){
+const err31 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/$defs/k8sName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(!pattern14.test(data8)){
+const err32 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/$defs/k8sName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/$defs/k8sName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data7.namespace !== undefined){
+let data9 = data7.namespace;
+if(typeof data9 === "string"){
+if(func1(data9) > 63){
+const err34 = {instancePath:instancePath+"/ingress/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(!pattern4.test(data9)){
+const err35 = {instancePath:instancePath+"/ingress/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/ingress/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data7.podLabels !== undefined){
+let data10 = data7.podLabels;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(Object.keys(data10).length > 10){
+const err37 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/maxProperties",keyword:"maxProperties",params:{limit: 10},message:"must NOT have more than 10 properties"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(Object.keys(data10).length < 1){
+const err38 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+for(const key5 in data10){
+const _errs36 = errors;
+if(typeof key5 === "string"){
+if(func1(key5) > 316){
+const err39 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",propertyName:key5};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(!pattern18.test(key5)){
+const err40 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key5};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var valid13 = _errs36 === errors;
+if(!valid13){
+const err41 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+for(const key6 in data10){
+let data11 = data10[key6];
+if(typeof data11 === "string"){
+if(func1(data11) > 63){
+const err42 = {instancePath:instancePath+"/ingress/podLabels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(!pattern19.test(data11)){
+const err43 = {instancePath:instancePath+"/ingress/podLabels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/ingress/podLabels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/ingress/podLabels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema53 = {"type":"object","additionalProperties":false,"description":"Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.","properties":{"normal":{"enum":["open","restricted"],"default":"open","description":"Whether Fachverfahren with Schutzbedarf normal are restricted too."},"dns":{"type":"object","required":["namespace"],"additionalProperties":false,"default":{"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"}},"description":"The cluster DNS, reachable on port 53 (UDP and TCP).","properties":{"namespace":{"$ref":"common.schema.json#/$defs/dnsLabel"},"podLabels":{"$ref":"common.schema.json#/$defs/labels"}}},"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren may reach."}}};
+const schema56 = {"type":"object","description":"A destination outside the namespace: an IP range (cidr) or a namespace of the cluster (optionally only pods with podLabels), on the given ports. NetworkPolicy cannot match host names.","required":["ports"],"additionalProperties":false,"properties":{"cidr":{"type":"string","maxLength":43,"pattern":"^[0-9a-fA-F:.]+/[0-9]{1,3}$","description":"An IPv4 or IPv6 network in CIDR notation, e.g. 10.20.0.0/16.","examples":["10.20.0.0/16"]},"namespace":{"$ref":"#/$defs/dnsLabel","description":"A namespace of the cluster."},"podLabels":{"$ref":"#/$defs/labels","description":"Only pods with these labels in the namespace."},"ports":{"type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"type":"integer","minimum":1,"maximum":65535},"description":"Destination ports."},"protocol":{"enum":["TCP","UDP","SCTP"],"default":"TCP"}}};
+const pattern27 = new RegExp("^[0-9a-fA-F:.]+/[0-9]{1,3}$", "u");
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ports === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ports"},message:"must have required property '"+"ports"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "cidr") || (key0 === "namespace")) || (key0 === "podLabels")) || (key0 === "ports")) || (key0 === "protocol"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.cidr !== undefined){
+let data0 = data.cidr;
+if(typeof data0 === "string"){
+if(func1(data0) > 43){
+const err2 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/maxLength",keyword:"maxLength",params:{limit: 43},message:"must NOT have more than 43 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern27.test(data0)){
+const err3 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$"},message:"must match pattern \""+"^[0-9a-fA-F:.]+/[0-9]{1,3}$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func1(data1) > 63){
+const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!pattern4.test(data1)){
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.podLabels !== undefined){
+let data2 = data.podLabels;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length > 10){
+const err8 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/maxProperties",keyword:"maxProperties",params:{limit: 10},message:"must NOT have more than 10 properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(Object.keys(data2).length < 1){
+const err9 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data2){
+const _errs10 = errors;
+if(typeof key1 === "string"){
+if(func1(key1) > 316){
+const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern18.test(key1)){
+const err11 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs10 === errors;
+if(!valid3){
+const err12 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+let data3 = data2[key2];
+if(typeof data3 === "string"){
+if(func1(data3) > 63){
+const err13 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern19.test(data3)){
+const err14 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.ports !== undefined){
+let data4 = data.ports;
+if(Array.isArray(data4)){
+if(data4.length > 20){
+const err17 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data4.length < 1){
+const err18 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err19 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 65535 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+let i1 = data4.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data4[i1];
+if(!(((typeof item0 == "number") && (!(item0 % 1) && !isNaN(item0))) && (isFinite(item0)))){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err22 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.protocol !== undefined){
+let data6 = data.protocol;
+if(!(((data6 === "TCP") || (data6 === "UDP")) || (data6 === "SCTP"))){
+const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema56.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "normal") || (key0 === "dns")) || (key0 === "allow"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.normal !== undefined){
+let data0 = data.normal;
+if(!((data0 === "open") || (data0 === "restricted"))){
+const err1 = {instancePath:instancePath+"/normal",schemaPath:"#/properties/normal/enum",keyword:"enum",params:{allowedValues: schema53.properties.normal.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.dns !== undefined){
+let data1 = data.dns;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.namespace === undefined){
+const err2 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!((key1 === "namespace") || (key1 === "podLabels"))){
+const err3 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data1.namespace !== undefined){
+let data2 = data1.namespace;
+if(typeof data2 === "string"){
+if(func1(data2) > 63){
+const err4 = {instancePath:instancePath+"/dns/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern4.test(data2)){
+const err5 = {instancePath:instancePath+"/dns/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/dns/namespace",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data1.podLabels !== undefined){
+let data3 = data1.podLabels;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(Object.keys(data3).length > 10){
+const err7 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/maxProperties",keyword:"maxProperties",params:{limit: 10},message:"must NOT have more than 10 properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(Object.keys(data3).length < 1){
+const err8 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key2 in data3){
+const _errs12 = errors;
+if(typeof key2 === "string"){
+if(func1(key2) > 316){
+const err9 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",propertyName:key2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern18.test(key2)){
+const err10 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid4 = _errs12 === errors;
+if(!valid4){
+const err11 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+for(const key3 in data3){
+let data4 = data3[key3];
+if(typeof data4 === "string"){
+if(func1(data4) > 63){
+const err12 = {instancePath:instancePath+"/dns/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!pattern19.test(data4)){
+const err13 = {instancePath:instancePath+"/dns/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/dns/podLabels/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"common.schema.json#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/dns/podLabels",schemaPath:"common.schema.json#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.allow !== undefined){
+let data5 = data.allow;
+if(Array.isArray(data5)){
+if(data5.length > 50){
+const err17 = {instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate30(data5[i0], {instancePath:instancePath+"/allow/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate26.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "traffic") || (key0 === "egress"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.traffic !== undefined){
+if(!(validate27(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.egress !== undefined){
+if(!(validate29(data.egress, {instancePath:instancePath+"/egress",parentData:data,parentDataProperty:"egress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema60 = {"type":"object","required":["name","title","approval","registries","cluster"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":20,"description":"Stage name, used in file names and branch names.","examples":["produktion"]},"title":{"type":"string","minLength":1,"maxLength":60,"description":"Display name.","examples":["Produktion"]},"approval":{"enum":["none","verfahrensverantwortliche"],"description":"Who releases changes to this stage: nobody (self-service) or the Verfahrensverantwortliche."},"minApprovals":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many distinct approvals a change needs."},"registries":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["internal","external"]},"description":"Registry classes that images in this stage may come from. Stages with only 'internal' also require digests."},"network":{"$ref":"#/$defs/stageNetwork","description":"This stage's traffic, replacing the platform's, and egress destinations added to the platform's."},"rollout":{"$ref":"#/$defs/rollout","description":"This stage's rollout, replacing the platform's."},"cluster":{"type":"object","required":["name","server","hoheitsgebiet","schutzniveau","shared"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Cluster name as Argo CD knows it."},"server":{"type":"string","format":"uri","pattern":"^https://","description":"API server URL."},"hoheitsgebiet":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166 country code of the data centre.","examples":["DE"]},"schutzniveau":{"$ref":"common.schema.json#/$defs/schutz","description":"Highest Schutzbedarf the cluster is certified for."},"shared":{"type":"boolean","description":"Whether other tenants run on the cluster."}}}}};
+const schema65 = {"type":"string","description":"Protection level after BSI IT-Grundschutz.","enum":["normal","hoch","sehr-hoch"]};
+const pattern33 = new RegExp("^https://", "u");
+const pattern34 = new RegExp("^[A-Z]{2}$", "u");
+const schema62 = {"type":"object","additionalProperties":false,"properties":{"traffic":{"$ref":"#/$defs/traffic"},"egress":{"type":"object","additionalProperties":false,"properties":{"allow":{"type":"array","maxItems":50,"items":{"$ref":"common.schema.json#/$defs/egressDestination"},"description":"Destinations every restricted Fachverfahren in this stage may reach, in addition to the platform's."}}}}};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((key0 === "traffic") || (key0 === "egress"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.traffic !== undefined){
+if(!(validate27(data.traffic, {instancePath:instancePath+"/traffic",parentData:data,parentDataProperty:"traffic",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.egress !== undefined){
+let data1 = data.egress;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!(key1 === "allow")){
+const err1 = {instancePath:instancePath+"/egress",schemaPath:"#/properties/egress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data1.allow !== undefined){
+let data2 = data1.allow;
+if(Array.isArray(data2)){
+if(data2.length > 50){
+const err2 = {instancePath:instancePath+"/egress/allow",schemaPath:"#/properties/egress/properties/allow/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate30(data2[i0], {instancePath:instancePath+"/egress/allow/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/egress/allow",schemaPath:"#/properties/egress/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/egress",schemaPath:"#/properties/egress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const formats0 = runtime2.fullFormats.uri;
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -349,7 +1691,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "name") || (key0 === "title")) || (key0 === "approval")) || (key0 === "minApprovals")) || (key0 === "registries")) || (key0 === "cluster"))){
+if(!((((((((key0 === "name") || (key0 === "title")) || (key0 === "approval")) || (key0 === "minApprovals")) || (key0 === "registries")) || (key0 === "network")) || (key0 === "rollout")) || (key0 === "cluster"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -455,7 +1797,7 @@ errors++;
 if(data.approval !== undefined){
 let data2 = data.approval;
 if(!((data2 === "none") || (data2 === "verfahrensverantwortliche"))){
-const err14 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema43.properties.approval.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/enum",keyword:"enum",params:{allowedValues: schema60.properties.approval.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -517,7 +1859,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(!((data5 === "internal") || (data5 === "external"))){
-const err19 = {instancePath:instancePath+"/registries/" + i0,schemaPath:"#/properties/registries/items/enum",keyword:"enum",params:{allowedValues: schema43.properties.registries.items.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/registries/" + i0,schemaPath:"#/properties/registries/items/enum",keyword:"enum",params:{allowedValues: schema60.properties.registries.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -559,11 +1901,18 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.cluster !== undefined){
-let data6 = data.cluster;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.name === undefined){
-const err22 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data.network !== undefined){
+if(!(validate35(data.network, {instancePath:instancePath+"/network",parentData:data,parentDataProperty:"network",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data.rollout !== undefined){
+let data7 = data.rollout;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(!(key1 === "surge")){
+const err22 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -572,8 +1921,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data6.server === undefined){
-const err23 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
+}
+if(data7.surge !== undefined){
+let data8 = data7.surge;
+if(!((data8 === "none") || (data8 === "headroom"))){
+const err23 = {instancePath:instancePath+"/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema59.properties.surge.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -582,8 +1934,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data6.hoheitsgebiet === undefined){
-const err24 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "hoheitsgebiet"},message:"must have required property '"+"hoheitsgebiet"+"'"};
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -592,8 +1946,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data6.schutzniveau === undefined){
-const err25 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "schutzniveau"},message:"must have required property '"+"schutzniveau"+"'"};
+}
+if(data.cluster !== undefined){
+let data9 = data.cluster;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.name === undefined){
+const err25 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -602,8 +1960,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data6.shared === undefined){
-const err26 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
+if(data9.server === undefined){
+const err26 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -612,9 +1970,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(((((key1 === "name") || (key1 === "server")) || (key1 === "hoheitsgebiet")) || (key1 === "schutzniveau")) || (key1 === "shared"))){
-const err27 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data9.hoheitsgebiet === undefined){
+const err27 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "hoheitsgebiet"},message:"must have required property '"+"hoheitsgebiet"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -623,12 +1980,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data6.name !== undefined){
-let data7 = data6.name;
-if(typeof data7 === "string"){
-if(func1(data7) > 63){
-const err28 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data9.schutzniveau === undefined){
+const err28 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "schutzniveau"},message:"must have required property '"+"schutzniveau"+"'"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -637,8 +1990,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern4.test(data7)){
-const err29 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(data9.shared === undefined){
+const err29 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "shared"},message:"must have required property '"+"shared"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -647,9 +2000,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data9){
+if(!(((((key2 === "name") || (key2 === "server")) || (key2 === "hoheitsgebiet")) || (key2 === "schutzniveau")) || (key2 === "shared"))){
+const err30 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -659,11 +2012,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data6.server !== undefined){
-let data8 = data6.server;
-if(typeof data8 === "string"){
-if(!pattern16.test(data8)){
-const err31 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
+if(data9.name !== undefined){
+let data10 = data9.name;
+if(typeof data10 === "string"){
+if(func1(data10) > 63){
+const err31 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -672,8 +2025,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(!(formats0(data8))){
-const err32 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(!pattern4.test(data10)){
+const err32 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -684,7 +2037,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err33 = {instancePath:instancePath+"/cluster/name",schemaPath:"common.schema.json#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -694,11 +2047,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data6.hoheitsgebiet !== undefined){
-let data9 = data6.hoheitsgebiet;
-if(typeof data9 === "string"){
-if(!pattern17.test(data9)){
-const err34 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(data9.server !== undefined){
+let data11 = data9.server;
+if(typeof data11 === "string"){
+if(!pattern33.test(data11)){
+const err34 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -707,9 +2060,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats0(data11))){
+const err35 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -719,10 +2071,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data6.schutzniveau !== undefined){
-let data10 = data6.schutzniveau;
-if(typeof data10 !== "string"){
-const err36 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err36 = {instancePath:instancePath+"/cluster/server",schemaPath:"#/properties/cluster/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -731,8 +2081,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(!(((data10 === "normal") || (data10 === "hoch")) || (data10 === "sehr-hoch"))){
-const err37 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
+}
+if(data9.hoheitsgebiet !== undefined){
+let data12 = data9.hoheitsgebiet;
+if(typeof data12 === "string"){
+if(!pattern34.test(data12)){
+const err37 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -742,9 +2096,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data6.shared !== undefined){
-if(typeof data6.shared !== "boolean"){
-const err38 = {instancePath:instancePath+"/cluster/shared",schemaPath:"#/properties/cluster/properties/shared/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err38 = {instancePath:instancePath+"/cluster/hoheitsgebiet",schemaPath:"#/properties/cluster/properties/hoheitsgebiet/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -754,9 +2107,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.schutzniveau !== undefined){
+let data13 = data9.schutzniveau;
+if(typeof data13 !== "string"){
+const err39 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -765,10 +2119,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(((data13 === "normal") || (data13 === "hoch")) || (data13 === "sehr-hoch"))){
+const err40 = {instancePath:instancePath+"/cluster/schutzniveau",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -777,10 +2129,46 @@ vErrors.push(err40);
 }
 errors++;
 }
-validate26.errors = vErrors;
+}
+if(data9.shared !== undefined){
+if(typeof data9.shared !== "boolean"){
+const err41 = {instancePath:instancePath+"/cluster/shared",schemaPath:"#/properties/cluster/properties/shared/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -997,7 +2385,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data4){
-if(!(((((key2 === "approvers") || (key2 === "registries")) || (key2 === "sizes")) || (key2 === "storageClasses")) || (key2 === "stages"))){
+if(!(((((((key2 === "approvers") || (key2 === "registries")) || (key2 === "sizes")) || (key2 === "storageClasses")) || (key2 === "network")) || (key2 === "rollout")) || (key2 === "stages"))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -1348,11 +2736,18 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data4.stages !== undefined){
-let data16 = data4.stages;
-if(Array.isArray(data16)){
-if(data16.length > 12){
-const err45 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/maxItems",keyword:"maxItems",params:{limit: 12},message:"must NOT have more than 12 items"};
+if(data4.network !== undefined){
+if(!(validate26(data4.network, {instancePath:instancePath+"/spec/network",parentData:data4,parentDataProperty:"network",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data4.rollout !== undefined){
+let data17 = data4.rollout;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key9 in data17){
+if(!(key9 === "surge")){
+const err45 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1361,8 +2756,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data16.length < 1){
-const err46 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data17.surge !== undefined){
+let data18 = data17.surge;
+if(!((data18 === "none") || (data18 === "headroom"))){
+const err46 = {instancePath:instancePath+"/spec/rollout/surge",schemaPath:"#/$defs/rollout/properties/surge/enum",keyword:"enum",params:{allowedValues: schema59.properties.surge.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1371,16 +2769,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-const len2 = data16.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate26(data16[i2], {instancePath:instancePath+"/spec/stages/" + i2,parentData:data16,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err47 = {instancePath:instancePath+"/spec/rollout",schemaPath:"#/$defs/rollout/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1390,9 +2782,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.stages !== undefined){
+let data19 = data4.stages;
+if(Array.isArray(data19)){
+if(data19.length > 12){
+const err48 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/maxItems",keyword:"maxItems",params:{limit: 12},message:"must NOT have more than 12 items"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1401,10 +2795,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-}
-else {
-const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data19.length < 1){
+const err49 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1413,18 +2805,60 @@ vErrors.push(err49);
 }
 errors++;
 }
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate34(data19[i2], {instancePath:instancePath+"/spec/stages/" + i2,parentData:data19,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/spec/stages",schemaPath:"#/properties/spec/properties/stages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const tenant = validate28;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer (Mandant) with its contracted Kontingent and monthly budget. One per file at <root>/tenants/<name>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Tenant","description":"Always Tenant."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Tenant name; equals the file name."}}},"spec":{"type":"object","required":["title","approvers","kontingent"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Official name of the public body.","examples":["Bezirksamt Mitte von Berlin"]},"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Who admits new Fachverfahren for this tenant."},"kontingent":{"type":"object","required":["cpu","memory","storage","budgetPerMonth"],"additionalProperties":false,"description":"The contracted maximum over all stages together.","properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"},"budgetPerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per month, the plannable maximum."}},"examples":[{"cpu":"24","memory":"48Gi","storage":"500Gi","budgetPerMonth":2500}]},"stages":{"type":"object","description":"Optional ceilings per stage, below the Kontingent.","propertyNames":{"$ref":"common.schema.json#/$defs/dnsLabel"},"additionalProperties":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"}}},"examples":[{"produktion":{"cpu":"12","memory":"24Gi"}}]}}}}};
+export const tenant = validate40;
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/tenant.schema.json","title":"Tenant","description":"A customer (Mandant) with its contracted Kontingent and monthly budget. One per file at <root>/tenants/<name>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Tenant","description":"Always Tenant."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Tenant name; equals the file name."}}},"spec":{"type":"object","required":["title","approvers","kontingent"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Official name of the public body.","examples":["Bezirksamt Mitte von Berlin"]},"approvers":{"type":"array","$ref":"common.schema.json#/$defs/principals","minItems":1,"description":"Who admits new Fachverfahren for this tenant."},"kontingent":{"type":"object","required":["cpu","memory","storage","budgetPerMonth"],"additionalProperties":false,"description":"The contracted maximum over all stages together.","properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"},"budgetPerMonth":{"$ref":"common.schema.json#/$defs/money","description":"EUR per month, the plannable maximum."}},"examples":[{"cpu":"24","memory":"48Gi","storage":"500Gi","budgetPerMonth":2500}]},"stages":{"type":"object","description":"Optional ceilings per stage, below the Kontingent.","propertyNames":{"$ref":"common.schema.json#/$defs/dnsLabel"},"additionalProperties":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"cpu":{"$ref":"common.schema.json#/$defs/cpu"},"memory":{"$ref":"common.schema.json#/$defs/bytes"},"storage":{"$ref":"common.schema.json#/$defs/bytes"}}},"examples":[{"produktion":{"cpu":"12","memory":"24Gi"}}]}}}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1489,17 +2923,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/tenant.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1737,8 +3171,8 @@ errors++;
 }
 if(data4.approvers !== undefined){
 let data6 = data4.approvers;
-if(!(validate29(data6, {instancePath:instancePath+"/spec/approvers",parentData:data4,parentDataProperty:"approvers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate41(data6, {instancePath:instancePath+"/spec/approvers",parentData:data4,parentDataProperty:"approvers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 if(Array.isArray(data6)){
@@ -2211,21 +3645,21 @@ vErrors.push(err58);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const verfahren = validate31;
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/verfahren.schema.json","title":"Verfahren","description":"One Fachverfahren (IT procedure): its tenant, its Verfahrensverantwortliche and its Schutzbedarf. At <root>/verfahren/<name>/verfahren.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Verfahren","description":"Always Verfahren."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":40,"description":"Name of the Fachverfahren; equals its directory name."}}},"spec":{"type":"object","required":["title","tenant","verfahrensverantwortliche","schutzbedarf"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Display name.","examples":["Wohngeld-Online"]},"tenant":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"The tenant that owns this Fachverfahren."},"verfahrensverantwortliche":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/login"},"description":"Logins of the accountable owners who release changes (Freigabe)."},"vertretung":{"type":"array","description":"Deputies who approve like a Verfahrensverantwortliche, optionally until a date.","items":{"type":"object","required":["login"],"additionalProperties":false,"properties":{"login":{"$ref":"common.schema.json#/$defs/login"},"until":{"type":"string","format":"date","description":"Last day (inclusive) on which the Vertretung may approve."}}},"examples":[[{"login":"k-yilmaz","until":"2027-03-31"}]]},"systempfleger":{"$ref":"common.schema.json#/$defs/principals","description":"Customer-side operators (informational)."},"schutzbedarf":{"$ref":"common.schema.json#/$defs/schutz","description":"Protection need; decides which clusters the Fachverfahren may run on."}}}}};
-const schema62 = {"type":"string","description":"A GitHub login.","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$","examples":["m-schulz"]};
-const pattern30 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
+export const verfahren = validate43;
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/verfahren.schema.json","title":"Verfahren","description":"One Fachverfahren (IT procedure): its tenant, its Verfahrensverantwortliche and its Schutzbedarf. At <root>/verfahren/<name>/verfahren.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Verfahren","description":"Always Verfahren."},"metadata":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":40,"description":"Name of the Fachverfahren; equals its directory name."}}},"spec":{"type":"object","required":["title","tenant","verfahrensverantwortliche","schutzbedarf"],"additionalProperties":false,"properties":{"title":{"type":"string","minLength":1,"maxLength":120,"description":"Display name.","examples":["Wohngeld-Online"]},"tenant":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"The tenant that owns this Fachverfahren."},"verfahrensverantwortliche":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/login"},"description":"Logins of the accountable owners who release changes (Freigabe)."},"vertretung":{"type":"array","description":"Deputies who approve like a Verfahrensverantwortliche, optionally until a date.","items":{"type":"object","required":["login"],"additionalProperties":false,"properties":{"login":{"$ref":"common.schema.json#/$defs/login"},"until":{"type":"string","format":"date","description":"Last day (inclusive) on which the Vertretung may approve."}}},"examples":[[{"login":"k-yilmaz","until":"2027-03-31"}]]},"systempfleger":{"$ref":"common.schema.json#/$defs/principals","description":"Customer-side operators (informational)."},"schutzbedarf":{"$ref":"common.schema.json#/$defs/schutz","description":"Protection need; decides which clusters the Fachverfahren may run on."}}}}};
+const schema81 = {"type":"string","description":"A GitHub login.","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$","examples":["m-schulz"]};
+const pattern47 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", "u");
 const formats2 = runtime2.fullFormats.date;
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate32.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2290,17 +3724,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate32.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/verfahren.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2620,7 +4054,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 === "string"){
-if(!pattern30.test(data8)){
+if(!pattern47.test(data8)){
 const err27 = {instancePath:instancePath+"/spec/verfahrensverantwortliche/" + i0,schemaPath:"common.schema.json#/$defs/login/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"+"\""};
 if(vErrors === null){
 vErrors = [err27];
@@ -2706,7 +4140,7 @@ errors++;
 if(data10.login !== undefined){
 let data11 = data10.login;
 if(typeof data11 === "string"){
-if(!pattern30.test(data11)){
+if(!pattern47.test(data11)){
 const err33 = {instancePath:instancePath+"/spec/vertretung/" + i2+"/login",schemaPath:"common.schema.json#/$defs/login/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -2778,8 +4212,8 @@ errors++;
 }
 }
 if(data4.systempfleger !== undefined){
-if(!(validate32(data4.systempfleger, {instancePath:instancePath+"/spec/systempfleger",parentData:data4,parentDataProperty:"systempfleger",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate44(data4.systempfleger, {instancePath:instancePath+"/spec/systempfleger",parentData:data4,parentDataProperty:"systempfleger",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
@@ -2796,7 +4230,7 @@ vErrors.push(err39);
 errors++;
 }
 if(!(((data14 === "normal") || (data14 === "hoch")) || (data14 === "sehr-hoch"))){
-const err40 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
+const err40 = {instancePath:instancePath+"/spec/schutzbedarf",schemaPath:"common.schema.json#/$defs/schutz/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2829,25 +4263,25 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const booking = validate34;
-const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/booking.schema.json","title":"Booking","description":"What runs of one Fachverfahren in one stage. At <root>/verfahren/<name>/<stage>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Booking","description":"Always Booking."},"metadata":{"type":"object","required":["name","stage"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the Fachverfahren; equals the directory name."},"stage":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Stage; equals the file name."}}},"spec":{"type":"object","required":["components"],"additionalProperties":false,"properties":{"components":{"type":"array","maxItems":50,"description":"The workloads of this Fachverfahren in this stage.","items":{"$ref":"#/$defs/component"}}}}},"$defs":{"component":{"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}}}};
-const schema70 = {"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}};
-const func23 = Object.prototype.hasOwnProperty;
-const pattern36 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
-const pattern38 = new RegExp("^/[A-Za-z0-9._~/-]*$", "u");
-const pattern39 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
-const pattern44 = new RegExp("^/[A-Za-z0-9._/-]*$", "u");
+export const booking = validate46;
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/booking.schema.json","title":"Booking","description":"What runs of one Fachverfahren in one stage. At <root>/verfahren/<name>/<stage>.yaml.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"const":"freigabe/v1","description":"Always freigabe/v1."},"kind":{"const":"Booking","description":"Always Booking."},"metadata":{"type":"object","required":["name","stage"],"additionalProperties":false,"properties":{"name":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Name of the Fachverfahren; equals the directory name."},"stage":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"Stage; equals the file name."}}},"spec":{"type":"object","required":["components"],"additionalProperties":false,"properties":{"components":{"type":"array","maxItems":50,"description":"The workloads of this Fachverfahren in this stage.","items":{"$ref":"#/$defs/component"}},"egress":{"type":"array","maxItems":50,"description":"Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted (Schutzbedarf hoch and sehr-hoch once the platform restricts egress). Host names cannot be used: NetworkPolicy matches addresses only.","items":{"$ref":"common.schema.json#/$defs/egressDestination"}}}}},"$defs":{"component":{"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}}}};
+const schema89 = {"type":"object","required":["name","image","size","replicas"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30,"description":"Component name, unique in the booking."},"image":{"type":"string","maxLength":512,"description":"Container image; in inner stages from an internal registry and pinned by digest (@sha256:…).","pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$","examples":["registry.itdz.example/wohngeld/web@sha256:4f1c5e0a9b8d7c6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"]},"size":{"type":"string","pattern":"^[A-Z0-9]{1,4}$","description":"A t-shirt size from platform.yaml."},"replicas":{"type":"integer","minimum":0,"maximum":100,"description":"Number of pods."},"port":{"type":"integer","minimum":1,"maximum":65535,"description":"Container port the Service exposes."},"ingress":{"type":"object","required":["host"],"additionalProperties":false,"description":"Expose the component over HTTPS at this host (needs a port).","properties":{"host":{"type":"string","format":"hostname","maxLength":253},"path":{"type":"string","pattern":"^/[A-Za-z0-9._~/-]*$","default":"/"}}},"env":{"type":"object","description":"Environment variables; values only, never secrets.","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,127}$"},"maxProperties":100,"additionalProperties":{"type":["string","number","boolean"]}},"secretRefs":{"type":"array","description":"Names of Kubernetes Secrets loaded as environment (names only; no values in Git).","uniqueItems":true,"items":{"$ref":"common.schema.json#/$defs/dnsLabel"}},"volumes":{"type":"array","description":"Persistent volumes; a component with volumes runs as a StatefulSet.","maxItems":10,"items":{"type":"object","required":["name","size","class","mountPath"],"additionalProperties":false,"properties":{"name":{"type":"string","$ref":"common.schema.json#/$defs/dnsLabel","maxLength":30},"size":{"$ref":"common.schema.json#/$defs/bytes"},"class":{"$ref":"common.schema.json#/$defs/dnsLabel","description":"A storage class from platform.yaml."},"mountPath":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*$"}}}}}};
+const func40 = Object.prototype.hasOwnProperty;
+const pattern53 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$", "u");
+const pattern55 = new RegExp("^/[A-Za-z0-9._~/-]*$", "u");
+const pattern56 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,127}$", "u");
+const pattern61 = new RegExp("^/[A-Za-z0-9._/-]*$", "u");
 const formats4 = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2896,7 +4330,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func23.call(schema70.properties, key0))){
+if(!(func40.call(schema89.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -2977,7 +4411,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern36.test(data1)){
+if(!pattern53.test(data1)){
 const err11 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -3157,7 +4591,7 @@ errors++;
 if(data5.path !== undefined){
 let data7 = data5.path;
 if(typeof data7 === "string"){
-if(!pattern38.test(data7)){
+if(!pattern55.test(data7)){
 const err26 = {instancePath:instancePath+"/ingress/path",schemaPath:"#/properties/ingress/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._~/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._~/-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -3207,7 +4641,7 @@ errors++;
 for(const key2 in data8){
 const _errs23 = errors;
 if(typeof key2 === "string"){
-if(!pattern39.test(key2)){
+if(!pattern56.test(key2)){
 const err30 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,127}$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err30];
@@ -3233,7 +4667,7 @@ errors++;
 for(const key3 in data8){
 let data9 = data8[key3];
 if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")){
-const err32 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema70.properties.env.additionalProperties.type},message:"must be string,number,boolean"};
+const err32 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema89.properties.env.additionalProperties.type},message:"must be string,number,boolean"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3527,7 +4961,7 @@ errors++;
 if(data13.mountPath !== undefined){
 let data17 = data13.mountPath;
 if(typeof data17 === "string"){
-if(!pattern44.test(data17)){
+if(!pattern61.test(data17)){
 const err56 = {instancePath:instancePath+"/volumes/" + i2+"/mountPath",schemaPath:"#/properties/volumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err56];
@@ -3584,17 +5018,351 @@ vErrors.push(err60);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ports === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ports"},message:"must have required property '"+"ports"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "cidr") || (key0 === "namespace")) || (key0 === "podLabels")) || (key0 === "ports")) || (key0 === "protocol"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.cidr !== undefined){
+let data0 = data.cidr;
+if(typeof data0 === "string"){
+if(func1(data0) > 43){
+const err2 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/maxLength",keyword:"maxLength",params:{limit: 43},message:"must NOT have more than 43 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern27.test(data0)){
+const err3 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F:.]+/[0-9]{1,3}$"},message:"must match pattern \""+"^[0-9a-fA-F:.]+/[0-9]{1,3}$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if(typeof data1 === "string"){
+if(func1(data1) > 63){
+const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!pattern4.test(data1)){
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/dnsLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.podLabels !== undefined){
+let data2 = data.podLabels;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length > 10){
+const err8 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/maxProperties",keyword:"maxProperties",params:{limit: 10},message:"must NOT have more than 10 properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(Object.keys(data2).length < 1){
+const err9 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data2){
+const _errs10 = errors;
+if(typeof key1 === "string"){
+if(func1(key1) > 316){
+const err10 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/maxLength",keyword:"maxLength",params:{limit: 316},message:"must NOT have more than 316 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!pattern18.test(key1)){
+const err11 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs10 === errors;
+if(!valid3){
+const err12 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+for(const key2 in data2){
+let data3 = data2[key2];
+if(typeof data3 === "string"){
+if(func1(data3) > 63){
+const err13 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern19.test(data3)){
+const err14 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/podLabels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/podLabels",schemaPath:"#/$defs/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.ports !== undefined){
+let data4 = data.ports;
+if(Array.isArray(data4)){
+if(data4.length > 20){
+const err17 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data4.length < 1){
+const err18 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err19 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 65535 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/ports/" + i0,schemaPath:"#/properties/ports/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+let i1 = data4.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data4[i1];
+if(!(((typeof item0 == "number") && (!(item0 % 1) && !isNaN(item0))) && (isFinite(item0)))){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err22 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.protocol !== undefined){
+let data6 = data.protocol;
+if(!(((data6 === "TCP") || (data6 === "UDP")) || (data6 === "SCTP"))){
+const err24 = {instancePath:instancePath+"/protocol",schemaPath:"#/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema56.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/booking.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate34.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3809,7 +5577,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data5){
-if(!(key2 === "components")){
+if(!((key2 === "components") || (key2 === "egress"))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -3835,8 +5603,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate35(data6[i0], {instancePath:instancePath+"/spec/components/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate47(data6[i0], {instancePath:instancePath+"/spec/components/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 }
@@ -3852,9 +5620,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.egress !== undefined){
+let data8 = data5.egress;
+if(Array.isArray(data8)){
+if(data8.length > 50){
+const err21 = {instancePath:instancePath+"/spec/egress",schemaPath:"#/properties/spec/properties/egress/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3863,10 +5633,16 @@ vErrors.push(err21);
 }
 errors++;
 }
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate49(data8[i1], {instancePath:instancePath+"/spec/egress/" + i1,parentData:data8,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err22 = {instancePath:instancePath+"/spec/egress",schemaPath:"#/properties/spec/properties/egress/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3875,23 +5651,47 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate34.errors = vErrors;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const settings = validate37;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"main","description":"The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`)."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
-const pattern45 = new RegExp("(^|/)\\.\\.?(/|$)", "u");
-const pattern46 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
-const pattern49 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern50 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+export const settings = validate51;
+const schema98 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://freigabe.example/schemas/v1/settings.schema.json","title":"Settings","description":"freigabe's settings for one estate repository, at .github/freigabe.yml on the default branch. Every key is optional.","type":"object","additionalProperties":false,"properties":{"root":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"environments","description":"Estate root directory, relative to the repository root."},"templates":{"type":"string","pattern":"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$","not":{"pattern":"(^|/)\\.\\.?(/|$)"},"default":"templates","description":"Directory of template overrides (platform-owned)."},"locale":{"enum":["de","en"],"default":"de","description":"Language of check runs and comments."},"output":{"type":"object","additionalProperties":false,"description":"Where rendered manifests go.","properties":{"branchPrefix":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"rendered/","description":"Rendered branches are <branchPrefix><stage>."},"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"A separate deploy repository owner/name; then each stage is a directory <stage>/ on its branch `branch`."},"branch":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","default":"main","description":"The deploy repository's branch that freigabe commits to and Argo CD / Flux read (with `repository`)."}}},"reconcileIntervalMinutes":{"type":"integer","minimum":5,"maximum":1440,"default":60,"description":"How often rendered branches and open pull requests are reconciled."}},"examples":[{"root":"environments","locale":"de","output":{"branchPrefix":"rendered/"}}]};
+const pattern66 = new RegExp("(^|/)\\.\\.?(/|$)", "u");
+const pattern67 = new RegExp("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$", "u");
+const pattern70 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern71 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://freigabe.example/schemas/v1/settings.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3916,7 +5716,7 @@ let data0 = data.root;
 const _errs4 = errors;
 const _errs5 = errors;
 if(typeof data0 === "string"){
-if(!pattern45.test(data0)){
+if(!pattern66.test(data0)){
 const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
@@ -3950,7 +5750,7 @@ vErrors = null;
 }
 }
 if(typeof data0 === "string"){
-if(!pattern46.test(data0)){
+if(!pattern67.test(data0)){
 const err3 = {instancePath:instancePath+"/root",schemaPath:"#/properties/root/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3977,7 +5777,7 @@ let data1 = data.templates;
 const _errs8 = errors;
 const _errs9 = errors;
 if(typeof data1 === "string"){
-if(!pattern45.test(data1)){
+if(!pattern66.test(data1)){
 const err5 = {};
 if(vErrors === null){
 vErrors = [err5];
@@ -4011,7 +5811,7 @@ vErrors = null;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern46.test(data1)){
+if(!pattern67.test(data1)){
 const err7 = {instancePath:instancePath+"/templates",schemaPath:"#/properties/templates/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -4036,7 +5836,7 @@ errors++;
 if(data.locale !== undefined){
 let data2 = data.locale;
 if(!((data2 === "de") || (data2 === "en"))){
-const err9 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/enum",keyword:"enum",params:{allowedValues: schema76.properties.locale.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/locale",schemaPath:"#/properties/locale/enum",keyword:"enum",params:{allowedValues: schema98.properties.locale.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4064,7 +5864,7 @@ errors++;
 if(data3.branchPrefix !== undefined){
 let data4 = data3.branchPrefix;
 if(typeof data4 === "string"){
-if(!pattern49.test(data4)){
+if(!pattern70.test(data4)){
 const err11 = {instancePath:instancePath+"/output/branchPrefix",schemaPath:"#/properties/output/properties/branchPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -4089,7 +5889,7 @@ errors++;
 if(data3.repository !== undefined){
 let data5 = data3.repository;
 if(typeof data5 === "string"){
-if(!pattern50.test(data5)){
+if(!pattern71.test(data5)){
 const err13 = {instancePath:instancePath+"/output/repository",schemaPath:"#/properties/output/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -4114,7 +5914,7 @@ errors++;
 if(data3.branch !== undefined){
 let data6 = data3.branch;
 if(typeof data6 === "string"){
-if(!pattern49.test(data6)){
+if(!pattern70.test(data6)){
 const err15 = {instancePath:instancePath+"/output/branch",schemaPath:"#/properties/output/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -4194,8 +5994,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
