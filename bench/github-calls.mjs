@@ -141,7 +141,7 @@ async function measure(count) {
     // Probot's throttle options replace object defaults; the function form keeps the limiter off.
     Octokit: ProbotOctokit.defaults((o) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
   });
-  await probot.load(freigabeApp({ cache: new LruSnapshotCache() }));
+  await probot.load(freigabeApp({ cache: new LruSnapshotCache(), identity: { id: 1, slug: 'freigabe' } }));
   const started = performance.now();
   await probot.receive({ id: '1', name: 'pull_request', payload: pullRequestPayload('opened') });
   const first = [...calls];

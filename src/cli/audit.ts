@@ -2,8 +2,15 @@
  * `freigabe audit`: who released what, when, from which source commit and pull request — read
  * from the rendered branches' history (commit trailers written by src/github/publish.ts).
  *
- *   freigabe audit [--repo DIR] [--stage S] [--ref REF] [--branch-prefix P]
+ *   freigabe audit [--repo DIR] [--stage S] [--ref REF] [--branch-prefix P] [--app-slug SLUG]
  *                  [--format text|json|csv] [--locale de|en]
+ *
+ * Trailers can be typed by anyone, so every commit is also checked for being freigabe's own
+ * (`byFreigabe`): author and committer are the app's bot address
+ * (`<id>+<slug>[bot]@users.noreply.github.com`, slug `freigabe` unless `--app-slug`) and the
+ * commit carries a signature (GitHub signs what an app commits through the API). With GitHub's
+ * signing key in the local keyring (`curl https://github.com/web-flow.gpg | gpg --import`) the
+ * signature is verified too; without it, it is reported as not checked.
  *
  * One `git for-each-ref` to find the rendered branches, then one `git log` per branch.
  * With a deploy repository (every stage a directory on one branch) pass `--ref main`; the
@@ -34,6 +41,10 @@ export interface AuditEntry {
   /** Fachverfahren directories the commit changed. */
   readonly verfahren: readonly string[];
   readonly subject: string;
+  /** Made by freigabe: its bot's address as author and committer, and a signature that is not bad. */
+  readonly byFreigabe: boolean;
+  /** git's signature check: good, present but not checkable here (key not imported), none, bad. */
+  readonly signature: 'good' | 'unchecked' | 'none' | 'bad';
 }
 
 export interface AuditOptions {
@@ -42,6 +53,8 @@ export interface AuditOptions {
   /** Read this one ref (deploy repository) instead of the rendered branches. */
   readonly ref?: string;
   readonly branchPrefix?: string;
+  /** The GitHub App's slug; its bot account `<slug>[bot]` makes freigabe's commits. */
+  readonly appSlug?: string;
 }
 
 export class AuditUsageError extends Error {}
@@ -87,16 +100,42 @@ async function renderedBranches(repo: string, prefix: string): Promise<Map<strin
 const RS = '\x1e';
 const US = '\x1f';
 
-/** One `git log` over a ref: hash, committer date, message, then the changed paths. */
-async function logOf(repo: string, ref: string): Promise<Array<{ commit: string; date: string; message: string; paths: string[] }>> {
-  const out = await git(repo, ['log', '--no-renames', '--name-only', `--format=${RS}%H${US}%cI${US}%B${US}`, ref, '--']);
+interface LoggedCommit {
+  commit: string;
+  date: string;
+  message: string;
+  paths: string[];
+  authorEmail: string;
+  committerEmail: string;
+  /** git's %G?: G good, U good (untrusted), X/Y good (expired), E cannot check, N none, B/R bad. */
+  signature: string;
+}
+
+/** One `git log` over a ref: hash, committer date, identities, signature, message, then the changed paths. */
+async function logOf(repo: string, ref: string): Promise<LoggedCommit[]> {
+  const out = await git(repo, ['log', '--no-renames', '--name-only', `--format=${RS}%H${US}%cI${US}%ae${US}%ce${US}%G?${US}%B${US}`, ref, '--']);
   return out
     .split(RS)
     .filter((r) => r.trim() !== '')
     .map((record) => {
-      const [commit, date, message, names = ''] = record.split(US);
-      return { commit, date: utc(date), message, paths: names.split('\n').map((l) => l.trim()).filter(Boolean) };
+      const [commit, date, authorEmail, committerEmail, signature, message, names = ''] = record.split(US);
+      return { commit, date: utc(date), authorEmail, committerEmail, signature: signature.trim(), message, paths: names.split('\n').map((l) => l.trim()).filter(Boolean) };
     });
+}
+
+function signatureOf(status: string): AuditEntry['signature'] {
+  if (['G', 'U', 'X', 'Y'].includes(status)) return 'good';
+  if (status === 'E') return 'unchecked';
+  if (status === 'N' || status === '') return 'none';
+  return 'bad';
+}
+
+/** freigabe's own commit: the app's bot address on both sides, signed, the signature not bad. */
+export function madeByFreigabe(c: { authorEmail: string; committerEmail: string; signature: string }, appSlug: string): boolean {
+  const slug = appSlug.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const bot = new RegExp(`^\\d+\\+${slug}\\[bot\\]@users\\.noreply\\.github\\.com$`, 'i');
+  const sig = signatureOf(c.signature);
+  return bot.test(c.authorEmail) && bot.test(c.committerEmail) && (sig === 'good' || sig === 'unchecked');
 }
 
 /** Git prints the committer's offset; the audit speaks UTC so rows sort and compare as text. */
@@ -109,7 +148,8 @@ export async function readAudit(options: AuditOptions): Promise<AuditEntry[]> {
   const { repo } = options;
   await git(repo, ['rev-parse', '--git-dir']);
   const entries: AuditEntry[] = [];
-  const toEntry = (c: { commit: string; date: string; message: string; paths: string[] }, stage: string, prefix: string): AuditEntry => {
+  const slug = options.appSlug ?? 'freigabe';
+  const toEntry = (c: LoggedCommit, stage: string, prefix: string): AuditEntry => {
     const t = parseTrailers(c.message);
     return {
       stage,
@@ -121,6 +161,8 @@ export async function readAudit(options: AuditOptions): Promise<AuditEntry[]> {
       notfall: t.notfall,
       verfahren: verfahrenOfPaths(c.paths, prefix),
       subject: c.message.split('\n')[0],
+      byFreigabe: madeByFreigabe(c, slug),
+      signature: signatureOf(c.signature),
     };
   };
   if (options.ref) {
@@ -159,6 +201,8 @@ const TEXT = {
     verfahren: 'Fachverfahren',
     onlyBootstrap: '(nur Bootstrap-Objekte)',
     unknown: 'unbekannt (kein freigabe-Commit)',
+    foreign: '⚠ NICHT VON FREIGABE ERSTELLT: Autor/Committer ist nicht der Bot der App oder der Commit ist nicht (gültig) signiert – die Angaben darunter sind nicht belegt',
+    unchecked: 'Signatur nicht geprüft (GitHubs Schlüssel ist nicht importiert: curl https://github.com/web-flow.gpg | gpg --import)',
   },
   en: {
     none: 'No rendered commits found.',
@@ -171,6 +215,8 @@ const TEXT = {
     verfahren: 'Fachverfahren',
     onlyBootstrap: '(bootstrap objects only)',
     unknown: 'unknown (not a freigabe commit)',
+    foreign: '⚠ NOT MADE BY FREIGABE: author/committer is not the app’s bot or the commit is not (validly) signed – what follows is not proven',
+    unchecked: 'signature not checked (GitHub’s key is not imported: curl https://github.com/web-flow.gpg | gpg --import)',
   },
 } as const;
 
@@ -180,6 +226,8 @@ export function formatAuditText(entries: readonly AuditEntry[], locale: 'de' | '
   const out: string[] = [];
   for (const e of entries) {
     out.push(`${e.date}  ${e.stage}  ${e.commit.slice(0, 12)}${e.notfall ? `  ${t.notfall}` : ''}`);
+    if (!e.byFreigabe) out.push(`  ${t.foreign}`);
+    else if (e.signature === 'unchecked') out.push(`  ${t.unchecked}`);
     out.push(`  ${t.verfahren}: ${e.verfahren.length > 0 ? e.verfahren.join(', ') : t.onlyBootstrap}`);
     out.push(`  ${t.source}: ${e.source ?? t.unknown}${e.pullRequest ? `  ${t.pr}: ${e.pullRequest}` : ''}`);
     if (e.approvedBy.length === 0) out.push(`  ${t.approved}: ${t.nobody}`);
@@ -199,7 +247,7 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export const AUDIT_CSV_COLUMNS = ['date', 'stage', 'commit', 'source', 'pull_request', 'verfahren', 'approved_by', 'notfall'] as const;
+export const AUDIT_CSV_COLUMNS = ['date', 'stage', 'commit', 'source', 'pull_request', 'verfahren', 'approved_by', 'notfall', 'by_freigabe', 'signature'] as const;
 
 export function formatAuditCsv(entries: readonly AuditEntry[]): string {
   const rows = [AUDIT_CSV_COLUMNS.join(',')];
@@ -214,6 +262,8 @@ export function formatAuditCsv(entries: readonly AuditEntry[]): string {
         e.verfahren.join(' '),
         e.approvedBy.map((a) => `${a.login} ${a.at} ${a.sha}`).join('; '),
         e.notfall ? 'true' : 'false',
+        e.byFreigabe ? 'true' : 'false',
+        e.signature,
       ]
         .map(csvCell)
         .join(','),
@@ -231,12 +281,12 @@ export interface CommandIO {
 
 const defaultIO: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
-const USAGE = 'usage: freigabe audit [--repo DIR] [--stage S] [--ref REF] [--branch-prefix P] [--format text|json|csv] [--locale de|en]';
+const USAGE = 'usage: freigabe audit [--repo DIR] [--stage S] [--ref REF] [--branch-prefix P] [--app-slug SLUG] [--format text|json|csv] [--locale de|en]';
 
 /** `freigabe audit …` (argv without the command name). Returns the exit code. */
 export async function auditCommand(argv: readonly string[], io: CommandIO = defaultIO): Promise<number> {
   const opts: Record<string, string> = {};
-  const known = new Set(['repo', 'stage', 'ref', 'branch-prefix', 'format', 'locale']);
+  const known = new Set(['repo', 'stage', 'ref', 'branch-prefix', 'app-slug', 'format', 'locale']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--debug') continue;
@@ -264,6 +314,7 @@ export async function auditCommand(argv: readonly string[], io: CommandIO = defa
       ...(opts.stage ? { stage: opts.stage } : {}),
       ...(opts.ref ? { ref: opts.ref } : {}),
       ...(opts['branch-prefix'] ? { branchPrefix: opts['branch-prefix'] } : {}),
+      ...(opts['app-slug'] ? { appSlug: opts['app-slug'] } : {}),
     });
     io.stdout(format === 'json' ? formatAuditJson(entries) : format === 'csv' ? formatAuditCsv(entries) : formatAuditText(entries, locale as 'de' | 'en'));
     return 0;

@@ -157,7 +157,8 @@ export function segregateDuties(requirements: readonly ApprovalRequirement[], en
         .filter((l) => assigned.get(lower(l)) !== i)
         .map((login) => ({ login, why: 'other-role' as NotCountedWhy, countedFor: roleLabel(requirements[assigned.get(lower(login))!]) }));
       if (moved.length === 0) continue;
-      const satisfied = r.blockedBy.length === 0 && keep.length >= r.min;
+      // Still blocked by whatever blocked it before (requests for changes, four-eyes gaps); only the count can drop.
+      const satisfied = r.satisfied === true && keep.length >= r.min;
       const notCounted = [...(r.notCounted ?? []), ...moved];
       // Whoever counts already, or cannot count (four-eyes, another role), is no candidate; a stale approval may be renewed.
       const unavailable = new Set([...keep, ...notCounted.filter((n) => n.why !== 'stale-commit' && n.why !== 'content-changed').map((n) => n.login)].map(lower));

@@ -7,6 +7,8 @@
  * says *what* changes, so a pull request cannot approve itself by editing those lists.
  */
 import type { Change } from './changes.js';
+import { contributors, type ContributorGap } from './contributors.js';
+import { restoreDismissedChangeRequests } from './dismissed-reviews.js';
 import { cmp } from './diagnostics.js';
 import { findStage, stageNames, type Estate } from './model.js';
 import { checkStageOrder, stageOrderViolations, stageTitle } from './promotion.js';
@@ -40,6 +42,8 @@ export type NotCountedWhy =
   | 'pull-request-author'
   | 'commit-author'
   | 'commit-committer'
+  | 'pusher'
+  | 'promotion-requester'
   | 'bot'
   | 'vertretung-expired'
   // — policy (issue 13) —
@@ -94,6 +98,8 @@ export interface ApprovalResult {
   readonly requirements: readonly ApprovalRequirement[];
   /** Notfalländerung: label `notfall` and a skipped stage order. */
   readonly emergency?: boolean;
+  /** Why the contributors are not known (four-eyes fails closed): no requirement is met while any is listed. */
+  readonly contributorGaps?: readonly ContributorGap[];
 }
 
 export interface RequirementsParams {
@@ -116,6 +122,16 @@ export interface GateParams extends RequirementsParams {
   readonly teams?: Readonly<Record<string, readonly string[]>>;
   /** Older commits whose approved content equals the head's (approval-binding.ts); without it, only head approvals count. */
   readonly binding?: ContentBinding;
+  /** The pull request's `commits` count (src/core/contributors.ts). */
+  readonly commitCount?: number;
+  /** Who pushed to the head branch; they count as contributors. */
+  readonly pushers?: readonly string[];
+  /** Who pushed could not be read: fails closed. */
+  readonly pushersUnknown?: boolean;
+  /** Who ran `/freigabe promote` for this promotion; they cannot approve it. */
+  readonly promotionRequesters?: readonly string[];
+  /** Ids of dismissed reviews that requested changes (src/core/dismissed-reviews.ts); they still block. */
+  readonly dismissedChangeRequests?: readonly number[];
 }
 
 interface Need {
@@ -409,16 +425,12 @@ export function latestReviews(reviews: readonly Review[]): Map<string, { login: 
 
 export function decideApproval(params: GateParams): ApprovalResult {
   const required = approvalRequirements(params);
-  const latest = latestReviews(params.reviews);
+  const latest = latestReviews(restoreDismissedChangeRequests(params.reviews, params.dismissedChangeRequests));
   const headSha = lower(params.headSha);
 
-  // Four-eyes: whoever wrote or committed any part of the pull request cannot release it.
-  const excluded = new Map<string, NotCountedWhy>();
-  excluded.set(lower(params.author), 'pull-request-author');
-  for (const c of params.commits ?? []) {
-    if (c.author && !excluded.has(lower(c.author.login))) excluded.set(lower(c.author.login), 'commit-author');
-    if (c.committer && !excluded.has(lower(c.committer.login))) excluded.set(lower(c.committer.login), 'commit-committer');
-  }
+  // Four-eyes: whoever opened, wrote, committed, pushed or requested any part of the pull
+  // request cannot release it; and unknown contributors release nothing (fails closed).
+  const { excluded, gaps } = contributors(params);
   const teams = new Map<string, Set<string>>();
   for (const [team, members] of Object.entries(params.teams ?? {})) {
     const key = lower(team.replace(/^@/, ''));
@@ -464,7 +476,7 @@ export function decideApproval(params: GateParams): ApprovalResult {
         else notCounted.push({ login: review.login, why: 'stale-commit' });
       } else approvedBy.push(review.login);
     }
-    const satisfied = blockedBy.length === 0 && approvedBy.length >= req.min;
+    const satisfied = gaps.length === 0 && blockedBy.length === 0 && approvedBy.length >= req.min;
     const done = new Set(approvedBy.map(lower));
     const candidates = satisfied
       ? []
@@ -472,7 +484,12 @@ export function decideApproval(params: GateParams): ApprovalResult {
     return { ...req, approvedBy, blockedBy, satisfied, candidates, notCounted };
   });
   const segregated = segregateDuties(requirements, params.base.platform?.data.spec.segregationOfDuties !== false);
-  return { satisfied: segregated.every((r) => r.satisfied), requirements: segregated, emergency: required.emergency };
+  return {
+    satisfied: segregated.every((r) => r.satisfied),
+    requirements: segregated,
+    emergency: required.emergency,
+    ...(gaps.length > 0 && requirements.length > 0 ? { contributorGaps: gaps } : {}),
+  };
 }
 
 /**

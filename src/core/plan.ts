@@ -62,6 +62,12 @@ export interface PlanReview {
    * there still counts when the content it approved is unchanged (approval-binding.ts).
    */
   readonly reviewed?: ReadonlyMap<string, Snapshot>;
+  /** Four-eyes inputs beyond the commits (see GateParams in approval.ts). */
+  readonly commitCount?: number;
+  readonly pushers?: readonly string[];
+  readonly pushersUnknown?: boolean;
+  readonly promotionRequesters?: readonly string[];
+  readonly dismissedChangeRequests?: readonly number[];
 }
 
 export interface PlanParams {

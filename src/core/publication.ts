@@ -14,6 +14,8 @@ export const TRAILER = {
   approvedBy: 'Freigabe-Approved-By',
   notfall: 'Freigabe-Notfall',
   stage: 'Freigabe-Stage',
+  /** On a promotion commit: who ran `/freigabe promote` (they cannot approve it). */
+  requestedBy: 'Freigabe-Requested-By',
 } as const;
 
 /** Directory of the stage-wide objects (Argo CD ApplicationSet, Flux objects). */
@@ -125,34 +127,6 @@ export interface Approver {
   readonly at: string;
   /** The commit the approval was given on. */
   readonly sha: string;
-}
-
-/** GET /repos/{o}/{r}/pulls/{n}/reviews item (the fields we read). */
-export interface ReviewLike {
-  readonly user: { readonly login: string; readonly type?: string } | null;
-  readonly state: string;
-  readonly commit_id: string | null;
-  readonly submitted_at?: string | null;
-}
-
-/**
- * Who approved the merged pull request: per user the latest review that is not a comment, if
- * it is APPROVED and was given on the pull request's last head commit (older approvals did not
- * see the merged content). Bots and reviews without a user are left out. Sorted by login.
- */
-export function approversOf(reviews: readonly ReviewLike[], headSha: string): Approver[] {
-  const latest = new Map<string, ReviewLike>();
-  for (const r of reviews) {
-    if (!r.user || r.user.type === 'Bot' || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
-    const key = r.user.login.toLowerCase();
-    const prev = latest.get(key);
-    // Reviews come in chronological order from the API; submitted_at breaks ties if not.
-    if (!prev || (prev.submitted_at ?? '') <= (r.submitted_at ?? '')) latest.set(key, r);
-  }
-  return [...latest.values()]
-    .filter((r) => r.state === 'APPROVED' && r.commit_id === headSha)
-    .map((r) => ({ login: r.user!.login, at: r.submitted_at ?? '', sha: r.commit_id! }))
-    .sort((a, b) => cmp(a.login.toLowerCase(), b.login.toLowerCase()));
 }
 
 export interface AuditRecord {

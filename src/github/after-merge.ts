@@ -1,20 +1,26 @@
 /**
  * The part after the merge (PRODUCT.md §4.2–4.4): `push` to the default branch publishes and
- * proposes promotions, `/freigabe promote` does a promotion on demand, and the Reconciler
- * repairs what lost webhooks missed. Intake (intake.ts) queues, the workers (workers.ts) run.
+ * proposes promotions, a `push` to a rendered branch by anyone but freigabe is repaired
+ * (src/github/rendered-guard.ts), `/freigabe promote` does a promotion on demand, and the
+ * Reconciler repairs what lost webhooks missed. Intake (intake.ts) queues, the workers
+ * (workers.ts) run.
  *
  * Publication, promotion and reconciliation of one repository hold the same lock of the
  * queue, so a push and a reconciliation pass never race each other — in this process or
  * across replicas; the ref update without force stays the last line of defence.
  */
 import type { Probot } from 'probot';
+import { identityResolver, type AppIdentity, type IdentityResolver } from './app-identity.js';
+import { loggable } from './loggable.js';
 import type { GitHubClient } from './github-client.js';
-import { afterMergeIntake, requestEvaluation } from './intake.js';
+import { afterMergeIntake, repoKey, requestEvaluation } from './intake.js';
 import type { PublicationDeps } from './publish.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { createQueue, type DomainQueue } from './queue/index.js';
 import { PRIORITY } from './queue/types.js';
 import { Reconciler } from './reconcile.js';
+import { guardRenderedPush } from './rendered-guard.js';
+import { checkBranchProtection } from './protection-check.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
 import { registerPublicationWorkers } from './workers.js';
@@ -31,7 +37,9 @@ export const AFTER_MERGE_PERMISSIONS = {
   metadata: 'read',
 } as const;
 
-export interface AfterMergeOptions extends Partial<PublicationDeps> {
+export interface AfterMergeOptions extends Partial<Omit<PublicationDeps, 'identity'>> {
+  /** The app's identity, or app.ts's resolver of it; read with GET /app on first use when not given. */
+  readonly identity?: AppIdentity | IdentityResolver;
   /** Start the reconciliation scheduler on load (default true; tests switch it off). */
   readonly reconcile?: boolean;
   /** The job queue shared with app.ts; without it, an in-process queue. */
@@ -41,13 +49,29 @@ export interface AfterMergeOptions extends Partial<PublicationDeps> {
 }
 
 export function afterMergeApp(options: AfterMergeOptions = {}) {
-  const deps: PublicationDeps = { cache: options.cache ?? new LruSnapshotCache(), limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS };
+  const shared = { cache: options.cache ?? new LruSnapshotCache(), limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS };
 
   return (app: Probot): void => {
+    const identity = typeof options.identity === 'function' ? options.identity : identityResolver(app, options.identity);
+    const deps: PublicationDeps = { ...shared, identity };
     const queue = options.queue ?? createQueue({ log: app.log });
     afterMergeIntake(app, queue);
     registerPublicationWorkers({ app, queue, deps });
     queue.start();
+
+    // A push to another branch: if it is a rendered branch and the pusher is not freigabe, repair it
+    // under the repository's lock. Not awaited, so the webhook is answered at once; if this replica
+    // dies meanwhile, the next reconciliation repairs the branch.
+    app.on('push', async (context) => {
+      const { ref, repository } = context.payload;
+      if (ref === `refs/heads/${repository.default_branch}` || !ref.startsWith('refs/heads/')) return;
+      const owner = repository.owner?.login ?? repository.owner?.name ?? '';
+      void queue
+        .exclusive(`repo:${repoKey(owner, repository.name)}`, () =>
+          guardRenderedPush({ octokit: context.octokit as unknown as GitHubClient, log: context.log, payload: context.payload, deps: { ...deps, identity } }),
+        )
+        .catch((error: unknown) => context.log.error({ err: loggable(error), repository: repository.full_name, ref }, 'freigabe could not check the push to a rendered branch'));
+    });
 
     if (options.reconcile !== false) {
       const reconciler = new Reconciler({
@@ -58,6 +82,9 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
         // Open pull requests are re-evaluated through the queue, behind pull-request feedback.
         evaluate: (_octokit: GitHubClient, target: PullRequestTarget, installationId: number) =>
           requestEvaluation(queue, { installationId }, { owner: target.owner, repo: target.repo, number: target.number, defaultBranch: target.defaultBranch }, PRIORITY.reconciliation),
+        onFirstSight: async (octokit, r) => {
+          await checkBranchProtection({ octokit, ...r, appId: (await identity()).id, log: app.log });
+        },
       });
       reconciler.start();
       options.onReconciler?.(reconciler);

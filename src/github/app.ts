@@ -13,6 +13,7 @@ import { pullRequestIntake } from './intake.js';
 import { createQueue, type DomainQueue } from './queue/index.js';
 import type { QueueObserver } from './queue/types.js';
 import { registerEvaluationWorkers } from './workers.js';
+import { identityResolver, type AppIdentity } from './app-identity.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { ParseCaches } from './parse-caches.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
@@ -33,7 +34,9 @@ export const PERMISSIONS = {
   pull_requests: 'write',
 } as const;
 
-export interface FreigabeAppOptions extends Partial<EvaluationDeps> {
+export interface FreigabeAppOptions extends Partial<Omit<EvaluationDeps, 'identity'>> {
+  /** The app's id and slug; read with GET /app on first use when not given. */
+  readonly identity?: AppIdentity;
   /** Start the reconciliation scheduler (src/github/reconcile.ts); src/index.ts switches it on. */
   readonly reconcile?: boolean;
   /** The job queue; without it, an in-process queue (src/github/queue/index.ts createQueue). */
@@ -43,7 +46,7 @@ export interface FreigabeAppOptions extends Partial<EvaluationDeps> {
 }
 
 export function freigabeApp(options: FreigabeAppOptions = {}) {
-  const deps: EvaluationDeps = {
+  const shared = {
     cache: options.cache ?? new LruSnapshotCache(),
     limits: options.limits ?? DEFAULT_ARCHIVE_LIMITS,
     now: options.now ?? (() => new Date()),
@@ -51,11 +54,12 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
   };
 
   return (app: Probot): void => {
+    const deps: EvaluationDeps = { ...shared, identity: identityResolver(app, options.identity) };
     const queue = options.queue ?? createQueue({ log: app.log, ...(options.observer ? { observer: options.observer } : {}) });
     pullRequestIntake(withEventLog(app), queue); // handler logs name delivery, event and repository
     registerEvaluationWorkers({ app, queue, deps });
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
-    afterMergeApp({ cache: deps.cache, limits: deps.limits, reconcile: options.reconcile ?? false, queue })(app);
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: options.reconcile ?? false, queue })(app);
     queue.start();
   };
 }

@@ -11,6 +11,16 @@ import type { GitHubClient, RepoRef } from './github-client.js';
 
 export const VALIDATION_CHECK = 'freigabe/validation';
 export const APPROVAL_CHECK = 'freigabe/approval';
+
+/**
+ * The one place check-run names are made. A check run belongs to a commit, not to a pull
+ * request, and branch protection reads it by name: so only pull requests into the default
+ * branch post the protected names; a pull request into any other branch posts
+ * `freigabe/validation (into <base>)`, and can never set the default branch's required checks.
+ */
+export function checkRunName(check: typeof VALIDATION_CHECK | typeof APPROVAL_CHECK, target: { readonly baseRef: string; readonly defaultBranch: string }): string {
+  return target.baseRef === target.defaultBranch ? check : `${check} (into ${target.baseRef})`;
+}
 export const ANNOTATION_BATCH = 50;
 /** GitHub's limit for output.summary and output.text. */
 export const OUTPUT_MAX_CHARS = 65_535;
@@ -28,7 +38,8 @@ export interface Annotation {
 }
 
 export interface CheckRunContent {
-  readonly name: typeof VALIDATION_CHECK | typeof APPROVAL_CHECK;
+  /** VALIDATION_CHECK or APPROVAL_CHECK, made base-qualified by checkRunName before publishing. */
+  readonly name: string;
   readonly conclusion: Conclusion;
   readonly title: string;
   readonly summary: string;

@@ -5,6 +5,9 @@
  *   settings  0–1  (contents of .github/freigabe.yml, skipped when the base is the default branch)
  *   snapshots 0–2  (one tarball per commit, cached by SHA)
  *   reviews   1    commits 1   (paginated: more only for > 100 reviews or commits)
+ *   pushers   1    (repository activity of the head branch; timeline only after a dismissal)
+ *   shared    1    (other open pull requests with this head, into the default branch only;
+ *                   each one found is built too, so the posted checks are their conjunction)
  *   teams     1 per @org/team named in the requirements
  *   reviewed  0–MAX_REVIEWED_SNAPSHOTS tarballs (cached by SHA): only the commits of approvals that
  *             would count but were given on an older commit, to compare their content
@@ -22,7 +25,10 @@ import { latestReviews, type Review } from '../core/approval.js';
 import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { Locale } from '../i18n/github.js';
-import { ownAppId, publishCheckRun } from './checks.js';
+import type { IdentityResolver } from './app-identity.js';
+import { APPROVAL_CHECK, checkRunName, ownAppId, publishCheckRun, VALIDATION_CHECK } from './checks.js';
+import { readContributorFacts } from './contributor-facts.js';
+import { combineSharedHead, sharedHeadPulls } from './shared-head.js';
 import { upsertStickyComment } from './comment.js';
 import type { GitHubClient } from './github-client.js';
 import {
@@ -51,6 +57,8 @@ export interface EvaluationDeps {
   readonly now: () => Date;
   /** Parsed documents per repository between evaluations (optional: without it every plan parses afresh). */
   readonly parseCaches?: ParseCaches;
+  /** The app's identity, to recognise freigabe's own commits (src/github/own-commits.ts). */
+  readonly identity: IdentityResolver;
 }
 
 export interface EvaluateParams {
@@ -66,6 +74,7 @@ export type Outcome = 'planned' | 'no-estate-change' | 'settings-broken' | 'arch
 
 export interface Evaluation {
   readonly outcome: Outcome;
+  readonly locale: Locale;
   readonly publication: PullRequestFeedback;
   readonly plan?: Plan;
   /** Not published: a newer head of the pull request arrived during the evaluation. */
@@ -74,8 +83,17 @@ export interface Evaluation {
 
 export async function evaluatePullRequest(params: EvaluateParams): Promise<Evaluation> {
   const evaluation = await build(params);
+  let publication = evaluation.publication;
+  if (params.target.baseRef === params.target.defaultBranch) {
+    // The protected names hold for every open pull request into the default branch with this head.
+    const others = await sharedHeadPulls({ octokit: params.octokit, target: params.target });
+    const built = [];
+    for (const other of others) built.push({ number: other.number, publication: (await build({ ...params, target: other })).publication });
+    publication = combineSharedHead({ own: publication, others: built, locale: evaluation.locale });
+  }
+  // Never post an older head's result after a newer one's (the queue knows the newest head).
   if (params.stillCurrent && !(await params.stillCurrent())) return { ...evaluation, superseded: true };
-  await publish({ ...params, publication: evaluation.publication });
+  await publish({ ...params, publication });
   params.log.info(
     { pull: `${params.target.owner}/${params.target.repo}#${params.target.number}`, sha: params.target.headSha, outcome: evaluation.outcome },
     'freigabe evaluated pull request',
@@ -99,20 +117,32 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
   settings ??= settingsFromSnapshot(base.snapshot);
   const locale = settings.settings.locale;
   if (settings.diagnostics.length > 0) {
-    return { outcome: 'settings-broken', publication: settingsBrokenPublication({ locale, defaultBranch: target.defaultBranch, diagnostics: settings.diagnostics }) };
+    return { outcome: 'settings-broken', locale, publication: settingsBrokenPublication({ locale, defaultBranch: target.defaultBranch, diagnostics: settings.diagnostics }) };
   }
   const scope = scopeOf(settings.settings);
   const head = await read(target.headSha, scope);
   if (!head.ok) return archiveTooLarge(locale, target.headSha, head.exceeded);
   if (head.problems.length === 0 && sameEstate(base.snapshot, head.snapshot, scope)) {
-    return { outcome: 'no-estate-change', publication: noEstateChangePublication({ locale, root: settings.settings.root, headSha: target.headSha }) };
+    return { outcome: 'no-estate-change', locale, publication: noEstateChangePublication({ locale, root: settings.settings.root, headSha: target.headSha }) };
   }
 
   // 3. review state
   const [reviews, commits] = await Promise.all([listReviews({ octokit, ...repoRef, number: target.number }), listCommits({ octokit, ...repoRef, number: target.number })]);
 
   // 4. the plan (pure core); team memberships only if the requirements name teams
-  const review: PlanReview = { author: target.author, headSha: target.headSha, reviews, commits, teams: {} };
+  const facts = await readContributorFacts({ octokit, target, reviews, commits, identity: await deps.identity() });
+  const review: PlanReview = {
+    author: target.author,
+    headSha: target.headSha,
+    reviews,
+    commits,
+    teams: {},
+    ...(target.commitCount !== undefined ? { commitCount: target.commitCount } : {}),
+    pushers: facts.pushers,
+    pushersUnknown: facts.pushersUnknown,
+    dismissedChangeRequests: facts.dismissedChangeRequests,
+    promotionRequesters: facts.promotionRequesters,
+  };
   const parseCache = deps.parseCaches?.for(target.owner, target.repo);
   const now = deps.now();
   const input = { base: base.snapshot, head: head.snapshot, labels: target.labels, today: berlinDate(now), now, locale, ...(parseCache ? { parseCache } : {}) };
@@ -136,7 +166,7 @@ async function build(params: EvaluateParams): Promise<Evaluation> {
   }
   const changedFiles = changedPaths(base.snapshot, head.snapshot, scope);
   const reviewedHead = reviews.filter((r) => r.user && r.commit_id === target.headSha && r.state !== 'PENDING').map((r) => r.user!.login);
-  return { outcome: 'planned', plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems, changedFiles, reviewedHead }) };
+  return { outcome: 'planned', locale, plan, publication: plannedPublication({ plan, locale, target, archiveProblems: head.problems, changedFiles, reviewedHead }) };
 }
 
 /** Commits of entitled approvals that did not count only because they were given on an older commit (bounded). */
@@ -153,7 +183,7 @@ function staleApprovalCommits(plan: Plan, reviews: readonly Review[], max: numbe
 }
 
 function archiveTooLarge(locale: Locale, sha: string, exceeded: Parameters<typeof archiveTooLargePublication>[0]['exceeded']): Evaluation {
-  return { outcome: 'archive-too-large', publication: archiveTooLargePublication({ locale, sha, exceeded }) };
+  return { outcome: 'archive-too-large', locale, publication: archiveTooLargePublication({ locale, sha, exceeded }) };
 }
 
 /** Equal files under the estate root, the templates directory and the settings file. */
@@ -192,8 +222,8 @@ export async function publish(params: PublishParams): Promise<void> {
   const detailsUrl = commentUrl ?? target.htmlUrl;
   const appId = await ownAppId(octokit);
   const app = appId ? { appId } : {};
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: publication.validation, ...app });
-  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, ...(detailsUrl ? { detailsUrl } : {}) }, ...app });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.validation, name: checkRunName(VALIDATION_CHECK, target) }, ...app });
+  await publishCheckRun({ octokit, ...repoRef, headSha: target.headSha, run: { ...publication.approval, name: checkRunName(APPROVAL_CHECK, target), ...(detailsUrl ? { detailsUrl } : {}) }, ...app });
   if (publication.reviewRequest) {
     await requestReviewers({ octokit, log, ...repoRef, number: target.number, request: publication.reviewRequest });
   }

@@ -115,16 +115,20 @@ async function once(queue: DomainQueue, context: HandlerContext, part: string, r
 
 /** Pull-request events → evaluations; `/freigabe recheck` → a recheck command. */
 export function pullRequestIntake(app: Probot, queue: DomainQueue): void {
-  const notePayload = (context: HandlerContext & { payload: { repository: RepositoryLike; pull_request: unknown } }) =>
+  const notePayload = (context: HandlerContext & { payload: { repository: RepositoryLike; pull_request: unknown } }, pushedBy?: string) =>
     once(queue, context, 'evaluate', (delivery) => {
       const pull = context.payload.pull_request as PullLike & { updated_at?: string };
-      return notePullRequest(queue, delivery, targetOf(context.payload.repository, pull), pull.updated_at ?? '');
+      const target = targetOf(context.payload.repository, pull);
+      return notePullRequest(queue, delivery, pushedBy ? { ...target, pushedBy } : target, pull.updated_at ?? '');
     });
 
   app.on(
-    ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.ready_for_review'],
+    ['pull_request.opened', 'pull_request.reopened', 'pull_request.labeled', 'pull_request.unlabeled', 'pull_request.ready_for_review'],
     async (context) => notePayload(context),
   );
+
+  // Whoever pushed is a contributor (four-eyes), also while the activity API has not caught up.
+  app.on('pull_request.synchronize', async (context) => notePayload(context, context.payload.sender.login));
 
   app.on('pull_request.edited', async (context) => {
     // Only a new base changes what the pull request does; title and body edits do not.

@@ -6,6 +6,9 @@
  *   1. build   proposePromotion (pure): the booking text, title and body
  *   2. commit  one commit on top of the default-branch head (Git Data API: commit → tree with
  *              the file's content → commit); none when the branch already proposes that head
+ *              in a commit that is freigabe's own (verified, by its bot: src/github/own-commits.ts;
+ *              parent and trailer alone can be forged) and names whoever asked for it
+ *              (`Freigabe-Requested-By`, so that person cannot approve it)
  *   3. branch  create it, or reset it to that commit. The promotion branch belongs to freigabe,
  *              so this update is forced: a refreshed proposal always starts from the current
  *              default branch, never from a stale one. Commits pushed to it by hand are
@@ -18,6 +21,9 @@ import { loadEstate, loadSettings } from '../core/load.js';
 import { findStage, stageNames, type Estate } from '../core/model.js';
 import { previousStage, proposePromotion, type ProposalResult } from '../core/promotion-proposal.js';
 import { parseTrailers, TRAILER } from '../core/publication.js';
+import type { IdentityResolver } from './app-identity.js';
+import { requestersOf } from './contributor-facts.js';
+import { isOwnCommit } from './own-commits.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
 import type { Logger } from './publication-model.js';
 import { hasWriteAccess, refuseCommand } from './command-permission.js';
@@ -42,6 +48,10 @@ export interface PromotionPrParams extends RepoRef {
    */
   readonly context?: () => Promise<PromotionContext>;
   readonly log: Logger;
+  /** Who ran `/freigabe promote`; recorded in freigabe's own commit, so they cannot approve it. */
+  readonly requestedBy?: string;
+  /** The app's identity; without it no branch head counts as freigabe's own (it is rebuilt). */
+  readonly identity?: IdentityResolver;
 }
 
 export interface PromotionContext {
@@ -86,10 +96,17 @@ export async function openPromotionPr(params: PromotionPrParams): Promise<Promot
     if (status(error) !== 404) throw error;
   }
   let current = false;
+  let requesters: string[] = [];
   if (branchHead) {
     const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: branchHead });
-    current = data.parents.length === 1 && data.parents[0].sha === params.headSha && parseTrailers(data.message).stage === p.to;
+    const own = params.identity !== undefined && isOwnCommit(data, await params.identity());
+    const proposes = own && data.parents.length === 1 && data.parents[0].sha === params.headSha && parseTrailers(data.message).stage === p.to;
+    if (proposes) requesters = requestersOf(data.message);
+    const asked = params.requestedBy?.toLowerCase();
+    current = proposes && (asked === undefined || requesters.some((r) => r.toLowerCase() === asked));
+    if (branchHead && !own) log.warn({ branch: p.branch, commit: branchHead }, 'promotion branch head is not freigabe’s own commit; replacing it');
   }
+  if (params.requestedBy && !requesters.some((r) => r.toLowerCase() === params.requestedBy!.toLowerCase())) requesters = [...requesters, params.requestedBy];
   if (!current) {
     await withContext();
     const { data: head } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: params.headSha });
@@ -102,7 +119,7 @@ export async function openPromotionPr(params: PromotionPrParams): Promise<Promot
     const { data: commit } = await octokit.rest.git.createCommit({
       owner,
       repo,
-      message: `${p.title}\n\n${TRAILER.source}: ${params.headSha}\n${TRAILER.stage}: ${p.to}\n`,
+      message: `${p.title}\n\n${TRAILER.source}: ${params.headSha}\n${TRAILER.stage}: ${p.to}\n${requesters.map((r) => `${TRAILER.requestedBy}: ${r}\n`).join('')}`,
       tree: tree.sha,
       parents: [params.headSha],
     });
@@ -196,7 +213,7 @@ export interface PromoteCommandParams extends RepoRef {
   readonly verfahren: string;
   /** The target stage: `/freigabe promote wohngeld produktion` proposes Produktion. */
   readonly stage: string;
-  readonly deps: { readonly cache: SnapshotCache; readonly limits: ArchiveLimits };
+  readonly deps: { readonly cache: SnapshotCache; readonly limits: ArchiveLimits; readonly identity?: IdentityResolver };
 }
 
 export type PromoteCommandOutcome = 'refused' | 'invalid' | 'done';
@@ -237,7 +254,7 @@ export async function handlePromoteCommand(params: PromoteCommandParams): Promis
     await reply(t.firstStage(params.stage));
     return 'invalid';
   }
-  const result = await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha, estate, verfahren: params.verfahren, from, context: async () => ({ exclude: [commenter] }), log });
+  const result = await openPromotionPr({ octokit, owner, repo, defaultBranch, headSha, estate, verfahren: params.verfahren, from, context: async () => ({ exclude: [commenter] }), log, requestedBy: commenter, ...(params.deps.identity ? { identity: params.deps.identity } : {}) });
   await reply(t.result(result, params.verfahren, findStage(estate, from)?.title ?? from, findStage(estate, params.stage)?.title ?? params.stage));
   return 'done';
 }

@@ -30,7 +30,6 @@ import { stageNames, findStage } from '../core/model.js';
 import { renderEstate } from '../core/render.js';
 import type { Snapshot } from '../core/snapshot.js';
 import {
-  approversOf,
   commitMessage,
   diffStageTree,
   parseTrailers,
@@ -43,7 +42,10 @@ import {
 import { imageChanges, nextStage } from '../core/promotion-proposal.js';
 import { createDeployments, type DeploymentRecord } from './deployments.js';
 import { openPromotionPr, type PromotionPrResult } from './promotion-pr.js';
+import type { Review } from '../core/approval.js';
+import { decideMerged } from './merge-decision.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
+import type { IdentityResolver } from './app-identity.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { ArchiveLimits } from './tarball.js';
@@ -286,26 +288,39 @@ export async function publishEstate(params: PublishEstateParams): Promise<StageP
 }
 
 /**
- * The pull request a default-branch commit came from (`GET /commits/{sha}/pulls`), its
- * approvers on its last head commit and its `notfall` label. A direct push has none.
+ * The pull request a default-branch commit came from (`GET /commits/{sha}/pulls`), and the
+ * Freigabe decided for what it merged (src/github/merge-decision.ts): only the approvals that
+ * counted, and the Notfall mark from the merged content, not from labels. A direct push has none.
  */
-export async function fetchAuditInfo(params: { octokit: GitHubClient; source: RepoRef; sha: string; defaultBranch: string }): Promise<AuditInfo> {
+export async function fetchAuditInfo(params: { octokit: GitHubClient; source: RepoRef; sha: string; defaultBranch: string; deps: PublicationDeps; log: Logger }): Promise<AuditInfo> {
   const { octokit, source, sha } = params;
   const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...source, commit_sha: sha, per_page: 100 });
   const merged = pulls.filter((p) => p.merged_at && p.base.ref === params.defaultBranch);
   const pr = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
   if (!pr) return { approvedBy: [], notfall: false };
-  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...source, pull_number: pr.number, per_page: 100 });
+  const reviews = (await octokit.paginate(octokit.rest.pulls.listReviews, { ...source, pull_number: pr.number, per_page: 100 })) as Review[];
+  const decision = await decideMerged({
+    octokit,
+    source,
+    sha,
+    defaultBranch: params.defaultBranch,
+    pull: { number: pr.number, author: pr.user?.login ?? '', headSha: pr.head.sha, headRef: pr.head.ref, mergedAt: pr.merged_at!, ...(pr.head.repo?.full_name ? { headRepo: pr.head.repo.full_name } : {}) },
+    reviews,
+    deps: params.deps,
+    log: params.log,
+  });
   return {
     pullRequest: { repository: `${source.owner}/${source.repo}`, number: pr.number, title: pr.title, url: pr.html_url, ...(pr.user?.login ? { author: pr.user.login } : {}) },
-    approvedBy: approversOf(reviews, pr.head.sha),
-    notfall: pr.labels.some((l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === 'notfall'),
+    approvedBy: decision.approvedBy,
+    notfall: decision.notfall,
   };
 }
 
 export interface PublicationDeps {
   readonly cache: SnapshotCache;
   readonly limits: ArchiveLimits;
+  /** The app's identity: recognises freigabe's own commits (promotion branches, rendered branches). */
+  readonly identity?: IdentityResolver;
 }
 
 export interface PublishCommitParams extends RepoRef {
@@ -361,7 +376,7 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
   }
 
   let audit: AuditInfo | undefined;
-  const auditOf = async (): Promise<AuditInfo> => (audit ??= await fetchAuditInfo({ octokit, source, sha, defaultBranch: params.defaultBranch }));
+  const auditOf = async (): Promise<AuditInfo> => (audit ??= await fetchAuditInfo({ octokit, source, sha, defaultBranch: params.defaultBranch, deps, log }));
   // Bulk work: a pull request's feedback goes first in the write queue (write-budget.ts).
   const { stages, deployments } = await withWritePriority('bulk', async () => {
     const stages = await publishEstate({ octokit, source, sha, estate, rendered: render.files, audit: auditOf, log, trustTrailers: params.trustTrailers });
@@ -443,7 +458,7 @@ export async function proposePromotions(params: ProposePromotionsParams): Promis
   for (const change of changes) {
     promotions.push(
       await withWritePriority('bulk', () =>
-        openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log }),
+        openPromotionPr({ octokit, owner, repo, defaultBranch, headSha: params.after, estate: published.estate, verfahren: change.verfahren, from: change.stage, context, log, ...(deps.identity ? { identity: deps.identity } : {}) }),
       ),
     );
   }

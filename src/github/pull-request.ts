@@ -16,6 +16,13 @@ export interface PullRequestTarget extends RepoRef {
   readonly requestedTeams: readonly string[];
   readonly state: string;
   readonly htmlUrl?: string;
+  /** The head branch and the repository it lives in ('owner/name'; a fork's differs). */
+  readonly headRef?: string;
+  readonly headRepo?: string;
+  /** The pull request's `commits` count (not in list responses). */
+  readonly commitCount?: number;
+  /** The sender of a `synchronize` event: who pushed just now. */
+  readonly pushedBy?: string;
 }
 
 /** The fields of a pull request object (webhook or REST) we read. */
@@ -24,7 +31,8 @@ export interface PullLike {
   readonly state: string;
   readonly html_url?: string;
   readonly user: { readonly login: string } | null;
-  readonly head: { readonly sha: string };
+  readonly head: { readonly sha: string; readonly ref?: string; readonly repo?: { readonly full_name?: string } | null };
+  readonly commits?: number;
   readonly base: { readonly sha: string; readonly ref: string; readonly repo?: { readonly default_branch?: string } };
   readonly labels?: readonly ({ readonly name?: string } | string)[];
   readonly requested_reviewers?: readonly ({ readonly login?: string } | null)[] | null;
@@ -52,6 +60,9 @@ export function targetOf(repository: RepositoryLike, pull: PullLike): PullReques
     requestedTeams: (pull.requested_teams ?? []).flatMap((t) => (t?.slug ? [t.slug] : [])),
     state: pull.state,
     ...(pull.html_url ? { htmlUrl: pull.html_url } : {}),
+    ...(pull.head.ref ? { headRef: pull.head.ref } : {}),
+    ...(pull.head.repo?.full_name ? { headRepo: pull.head.repo.full_name } : {}),
+    ...(typeof pull.commits === 'number' ? { commitCount: pull.commits } : {}),
   };
 }
 

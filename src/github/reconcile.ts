@@ -104,6 +104,8 @@ export interface ReconcilerOptions {
   readonly runExclusive?: (key: string, task: () => Promise<void>) => Promise<void>;
   /** How often the scheduler looks for due repositories (the smallest allowed interval). */
   readonly tickMinutes?: number;
+  /** Called once per repository and process, before its first reconciliation (the start-up self-check). */
+  readonly onFirstSight?: (octokit: GitHubClient, repository: RepoRef & { readonly defaultBranch: string }) => Promise<void>;
 }
 
 export const TICK_MINUTES = 5;
@@ -111,6 +113,7 @@ export const TICK_MINUTES = 5;
 export class Reconciler {
   readonly #options: ReconcilerOptions;
   readonly #lastRun = new Map<string, { at: number; intervalMinutes: number }>();
+  readonly #seen = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -152,6 +155,14 @@ export class Reconciler {
         const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
         for (const r of repositories) {
           const key = r.full_name;
+          if (this.#options.onFirstSight && !this.#seen.has(key)) {
+            this.#seen.add(key);
+            try {
+              await this.#options.onFirstSight(octokit, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch ?? 'main' });
+            } catch (error) {
+              log.error({ err: loggable(error), repository: key }, 'start-up self-check failed');
+            }
+          }
           const last = this.#lastRun.get(key);
           if (last && now() - last.at < last.intervalMinutes * 60_000) continue;
           try {

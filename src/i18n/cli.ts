@@ -103,7 +103,8 @@ Befehle:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 was ein Pull Request von base nach head ändert
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
+       [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 die Freigabe-Entscheidung
   audit [--repo DIR] [--stage S] [--format text|json|csv]
                                                 Freigaben, die auf den gerenderten Branches angekommen sind
@@ -238,7 +239,8 @@ Commands:
   plan --base DIR|--base-ref REF [--head DIR|--head-ref REF]
                                                 what a pull request from base to head changes
   gate --base DIR|--base-ref REF --head DIR|--head-ref REF --author LOGIN --head-sha SHA --reviews FILE
-       [--commits FILE] [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
+       [--commits FILE] [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE]
+       [--teams FILE] [--labels a,b] [--today YYYY-MM-DD]
                                                 the approval decision (Freigabe)
   audit [--repo DIR] [--stage S] [--format text|json|csv]
                                                 the releases that reached the rendered branches

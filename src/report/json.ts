@@ -89,6 +89,7 @@ function approvalJson(a: ApprovalResult): ApprovalResult {
       approvedBy: [...r.approvedBy],
       blockedBy: [...r.blockedBy],
     })),
+    ...(a.contributorGaps ? { contributorGaps: a.contributorGaps.map((g) => ({ ...g })) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
+import { contributorGapsHeading, contributorGapText } from '../i18n/four-eyes.js';
 import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, type SurgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 /** GitHub's limit is 65,536 characters per comment; keep room for a marker the caller adds. */
@@ -120,14 +121,16 @@ function principals(list: readonly string[], t: UiText): string {
   return list.length > 0 ? list.map(code).join(', ') : t.nobody;
 }
 
-function approvalBlock(approval: ApprovalResult, decided: boolean, t: UiText): Block {
+function approvalBlock(approval: ApprovalResult, decided: boolean, t: UiText, locale: Locale): Block {
   const c = t.columns;
   const status = (s: 'met' | 'blocked' | 'open'): string =>
     !decided ? '⏳' : s === 'met' ? `✅ ${t.requirementMet}` : s === 'blocked' ? `⛔ ${t.requirementBlocked}` : `⏳ ${t.requirementOpen}`;
   const columns = decided ? [c.status, c.requirement, c.approvers, t.approvedBy, t.blockedBy, t.couldApprove] : [c.status, c.requirement, c.approvers];
   const verdict = approval.requirements.length === 0 ? '' : decided ? (approval.satisfied ? `✅ ${t.approvalSatisfied}\n\n` : `❌ ${t.approvalMissing}\n\n`) : `${t.approvalRequired}\n\n`;
+  const gaps = approval.contributorGaps ?? [];
+  const gapText = gaps.length > 0 ? `⛔ ${contributorGapsHeading(locale)}\n\n${gaps.map((g) => `- ${escapeCell(contributorGapText(g, locale))}`).join('\n')}\n\n` : '';
   return {
-    head: `#### ${t.headings.approval}\n\n${verdict}${approval.requirements.length > 0 ? tableHead(columns) : ''}`,
+    head: `#### ${t.headings.approval}\n\n${verdict}${gapText}${approval.requirements.length > 0 ? tableHead(columns) : ''}`,
     rows: approval.requirements.map((r) => {
       const s = requirementStatus(r);
       // Decided: whose approval does not count, and why (voided by a content change, another role, four-eyes …).
@@ -275,7 +278,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions & { read
     `### ${t.headings.plan}\n\n${verdictLine(plan.ok, t.planOk, t.planFailed)}\n\n${approvalVerdict}\n\n` +
     (plan.emergency ? `> [!WARNING]\n> **${escapeCell(t.emergency)}**\n\n` : '');
   const blocks = [
-    approvalBlock(plan.approval, options.decided ?? false, t),
+    approvalBlock(plan.approval, options.decided ?? false, t, options.locale),
     findingsBlock(plan.findings, t, options.locale),
     changesBlock(plan, t),
     kontingentBlock(plan.kontingent, plan.stages, t, options.locale),
@@ -300,7 +303,7 @@ export function formatFindingsMarkdown(findings: readonly Diagnostic[], options:
 export function formatApprovalMarkdown(approval: ApprovalResult, options: ApprovalMarkdownOptions): string {
   const t = uiText(options.locale);
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const out = packBlocks([approvalBlock(approval, options.decided ?? false, t)], max);
+  const out = packBlocks([approvalBlock(approval, options.decided ?? false, t, options.locale)], max);
   return out.length <= max ? out : out.slice(0, max);
 }
 
@@ -319,7 +322,7 @@ export function formatGateMarkdown(plan: Plan, options: MarkdownOptions): string
   const max = options.maxChars ?? DEFAULT_MAX_CHARS;
   const header = `### ${t.headings.gate}\n\n${plan.emergency ? `> [!WARNING]\n> **${escapeCell(t.emergency)}**\n\n` : ''}`;
   const blocking = blockingFindings(plan);
-  const blocks = [...(blocking.length > 0 ? [findingsBlock(blocking, t, options.locale)] : []), approvalBlock(plan.approval, true, t), changesBlock(plan, t)];
+  const blocks = [...(blocking.length > 0 ? [findingsBlock(blocking, t, options.locale)] : []), approvalBlock(plan.approval, true, t, options.locale), changesBlock(plan, t)];
   const out = header + packBlocks(blocks, max - header.length);
   return out.length <= max ? out : out.slice(0, max);
 }

@@ -11,6 +11,7 @@ import type { SurgeHeadroomRow } from '../core/surge-headroom.js';
 import type { ManifestDiff, Plan, StageTitle, Validation } from '../core/plan.js';
 import { uiText, type Locale, type UiText } from '../i18n/cli.js';
 import { findingMessage } from '../i18n/findings.js';
+import { contributorGapsHeading, contributorGapText } from '../i18n/four-eyes.js';
 import { changesByStage, costDisplay, kontingentDisplay, surgeDisplay, componentChangeText, couldStillApprove, requirementStatus, severityCounts } from './format.js';
 
 export interface TextOptions {
@@ -113,7 +114,7 @@ function costLines(rows: readonly CostRow[], t: UiText, p: Painter, locale: Loca
   );
 }
 
-function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p: Painter): string[] {
+function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p: Painter, locale: Locale): string[] {
   if (approval.requirements.length === 0) return [t.approvalNone];
   const lines: string[] = decided ? [] : [t.approvalRequired];
   for (const r of approval.requirements) {
@@ -134,6 +135,8 @@ function approvalLines(approval: ApprovalResult, decided: boolean, t: UiText, p:
       if (status !== 'met') lines.push(`    ${t.couldApprove}: ${couldStillApprove(r).join(', ') || t.nobody}`);
     }
   }
+  const gaps = approval.contributorGaps ?? [];
+  if (gaps.length > 0) lines.push(p.paint('red', contributorGapsHeading(locale)), ...gaps.map((g) => `    ${contributorGapText(g, locale)}`));
   if (decided) lines.push(approval.satisfied ? p.paint('green', t.approvalSatisfied) : p.paint('red', t.approvalMissing));
   return lines;
 }
@@ -215,7 +218,7 @@ export function* planTextChunks(plan: Plan, options: PlanTextOptions): Generator
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
     ...section(t.headings.findings, formatFindingsText(plan.findings, options).trimEnd().split('\n'), p),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
-    ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, options.decided ?? false, t, p, options.locale), p),
     ...section(t.headings.kontingent, kontingentLines(plan.kontingent, plan.stages, t, p, options.locale), p),
     ...surgeSection(plan.surgeHeadroom, plan.stages, t, p, options.locale),
     ...section(t.headings.cost, costLines(plan.cost, t, p, options.locale), p),
@@ -243,7 +246,7 @@ export function formatGateText(plan: Plan, options: TextOptions): string {
     ...(plan.emergency ? [p.paint(['bold', 'yellow'], `⚠ ${t.emergency}`), ''] : []),
     ...(blocking.length > 0 ? [formatFindingsText(blocking, options).trimEnd(), ''] : []),
     ...section(t.headings.changes, changeLines(plan, t, p), p),
-    ...section(t.headings.approval, approvalLines(plan.approval, true, t, p), p),
+    ...section(t.headings.approval, approvalLines(plan.approval, true, t, p, options.locale), p),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -98,6 +98,9 @@ export async function readGitHubDashboard(params: ReadGitHubDashboardParams): Pr
           source: t.source ?? null,
           pullRequest: t.pullRequest ?? null,
           approvedBy: t.approvedBy,
+          // GitHub signs what the app commits through the API; a bot author with a verified signature is freigabe's.
+          byFreigabe: c.author?.type === 'Bot' && c.commit.verification?.verified === true,
+          signature: c.commit.verification?.verified ? 'good' : c.commit.verification?.signature ? 'bad' : 'none',
           notfall: t.notfall,
           verfahren: verfahrenOfMessage(c.commit.message),
           subject: c.commit.message.split('\n')[0],

@@ -124,9 +124,9 @@ describe('freigabe audit', () => {
     expect(rows[0]).toBe(AUDIT_CSV_COLUMNS.join(','));
     expect(rows).toHaveLength(4);
     expect(rows[1]).toBe(
-      `2025-01-03T10:00:00Z,schulung,${git(['rev-parse', 'rendered/schulung']).trim()},${SRC2},ba-mitte/estate#42,wohngeld,m-schulz 2025-01-03T09:00:00Z ${REVIEWED}; k-yilmaz 2025-01-03T09:30:00Z ${REVIEWED},true`,
+      `2025-01-03T10:00:00Z,schulung,${git(['rev-parse', 'rendered/schulung']).trim()},${SRC2},ba-mitte/estate#42,wohngeld,m-schulz 2025-01-03T09:00:00Z ${REVIEWED}; k-yilmaz 2025-01-03T09:30:00Z ${REVIEWED},true,false,none`,
     );
-    expect(rows[2]).toMatch(/^2025-01-02T12:00:00Z,produktion,[0-9a-f]{40},,,wohngeld,,false$/);
+    expect(rows[2]).toMatch(/^2025-01-02T12:00:00Z,produktion,[0-9a-f]{40},,,wohngeld,,false,false,none$/);
   });
 
   test('remote-tracking branches count when there is no local one', async () => {

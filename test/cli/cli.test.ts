@@ -356,6 +356,32 @@ describe('gate', () => {
     expect(gate([review('v-verantwortlich')], ['--teams', teams]).code).toBe(0);
   });
 
+  test('issue 11 attack: commits with unlinked (null) author and committer — exit 1, and the reason says what to do', () => {
+    const commits = write('unlinked.json', [{ sha: HEAD_SHA, author: null, committer: null }]);
+    const r = gate([review('v-verantwortlich')], ['--commits', commits]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Vier-Augen-Prinzip nicht prüfbar');
+    expect(r.stdout).toContain('git commit --amend --reset-author');
+    const out = JSON.parse(gate([review('v-verantwortlich')], ['--commits', commits, '--format', 'json']).stdout) as { ok: boolean; approval: { contributorGaps: unknown[] } };
+    expect(out.ok).toBe(false);
+    expect(out.approval.contributorGaps).toEqual([{ type: 'unlinked-author', sha: HEAD_SHA }, { type: 'unlinked-committer', sha: HEAD_SHA }]);
+  });
+
+  test('issue 11: more commits than listed, a pusher, the promotion requester — exit 1; the timeline is read', () => {
+    const commits = write('one.json', [{ sha: HEAD_SHA, author: { login: 'entwickler' }, committer: { login: 'web-flow' } }]);
+    expect(gate([review('v-verantwortlich')], ['--commits', commits]).code).toBe(0);
+    expect(gate([review('v-verantwortlich')], ['--commits', commits, '--commit-count', '2']).code).toBe(1);
+    expect(gate([review('v-verantwortlich')], ['--commits', commits, '--pushers', 'V-Verantwortlich']).code).toBe(1);
+    expect(gate([review('v-verantwortlich')], ['--commits', commits, '--requested-by', 'v-verantwortlich']).code).toBe(1);
+    // the timeline is GitHub's array; the rule itself is tested in test/gate/ways-around.test.ts
+    const timeline = write('timeline.json', [{ event: 'review_dismissed', dismissed_review: { state: 'changes_requested', review_id: 11, dismissal_message: null } }]);
+    expect(gate([review('v-verantwortlich')], ['--commits', commits, '--timeline', timeline]).code).toBe(0);
+    expect(gate([review('v-verantwortlich')], ['--timeline', write('timeline-bad.json', { event: 'x' })]).code).toBe(2);
+    const bad = gate([review('v-verantwortlich')], ['--commit-count', 'viele']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--commit-count');
+  });
+
   test('bad input files: exit 2 with a message, no stack trace', () => {
     writeFileSync(join(files, 'broken.json'), '[{');
     const broken = freigabe(['gate', '--repo', repo, '--base-ref', 'HEAD~1', '--author', 'a', '--head-sha', HEAD_SHA, '--reviews', join(files, 'broken.json')]);

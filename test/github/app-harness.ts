@@ -23,6 +23,9 @@ export const BASE_SHA = 'b'.repeat(40);
 export const HEAD_SHA = 'c'.repeat(40);
 export const TOKEN = 'ghs_throwawayInstallationToken0123456789';
 export const SECRET = 'throwaway-webhook-secret';
+/** The app under test: id 123 (as Probot is created), slug `freigabe`, bot account `freigabe[bot]`. */
+export const APP_IDENTITY = { id: 123, slug: 'freigabe' } as const;
+export const BOT_EMAIL = '41898282+freigabe[bot]@users.noreply.github.com';
 
 /** A throwaway RSA key made for this test run; no real key is ever committed. */
 export function throwawayPrivateKey(): string {
@@ -72,7 +75,7 @@ export async function createTestApp(options: FreigabeAppOptions = {}, harness: {
   });
   const cache = new LruSnapshotCache();
   const queue = options.queue ?? createQueue({ log });
-  await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), ...options, queue }));
+  await probot.load(freigabeApp({ cache, now: () => new Date('2026-05-04T10:00:00Z'), identity: APP_IDENTITY, ...options, queue }));
   awaitJobs(probot, queue);
   const mock = new GitHubMock();
   // The installation token: asked for once, then cached by Probot for its lifetime.
@@ -118,6 +121,9 @@ export interface PullState {
   requestedReviewers?: string[];
   requestedTeams?: string[];
   author?: string;
+  /** The head branch (default `feature`) and the pull request's `commits` count (default 1). */
+  headRef?: string;
+  commits?: number;
 }
 
 function adaptRepository(p: Payload, s: PullState): void {
@@ -133,7 +139,8 @@ function adaptPull(pull: Payload, s: PullState): void {
   pull.state = 'open';
   pull.html_url = `https://github.com/${OWNER}/${REPO}/pull/${NUMBER}`;
   pull.user = { ...pull.user, login: s.author ?? AUTHOR, type: 'User' };
-  pull.head = { ...pull.head, sha: s.headSha ?? HEAD_SHA, ref: 'feature' };
+  pull.head = { ...pull.head, sha: s.headSha ?? HEAD_SHA, ref: s.headRef ?? 'feature', repo: { ...pull.base.repo, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...pull.base.repo.owner, login: OWNER } } };
+  pull.commits = s.commits ?? 1;
   pull.base = { ...pull.base, sha: s.baseSha ?? BASE_SHA, ref: s.baseRef ?? 'main', repo: { ...pull.base.repo, default_branch: s.defaultBranch ?? 'main' } };
   pull.labels = (s.labels ?? []).map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: '', name, color: 'ff0000', default: false, description: null }));
   pull.requested_reviewers = (s.requestedReviewers ?? []).map((login, i) => ({ login, id: 100 + i, type: 'User' }));
@@ -222,6 +229,17 @@ export interface EvaluationExpectations {
   /** The comment is not touched at all (broken settings). */
   readonly comment?: false;
   readonly pullRequestGet?: PullState;
+  /** The base is the default branch (default true): the pull requests sharing the head are listed. */
+  readonly baseIsDefault?: boolean;
+  /** The evaluation fails before it lists the pull requests sharing the head (default false). */
+  readonly failsEarly?: boolean;
+  /** Other pull requests `GET /commits/{head}/pulls` lists (besides this one). */
+  readonly shared?: readonly Payload[];
+  /** The head commit (default HEAD_SHA) and branch (default feature) of this evaluation. */
+  readonly headSha?: string;
+  readonly headRef?: string;
+  /** The timeline is read (a DISMISSED review is in the list). */
+  readonly timeline?: readonly Payload[];
 }
 
 let nextId = 1000;
@@ -245,7 +263,9 @@ export class SimulatedPullRequest {
   comments: { id: number; body: string; user: { login: string; type: string }; html_url: string }[] = [];
   runs: SimulatedRun[] = [];
   reviews: Review[] = [];
-  commits: { author: string; committer: string }[] = [{ author: AUTHOR, committer: 'web-flow' }];
+  commits: CommitSpec[] = [{ author: AUTHOR, committer: 'web-flow' }];
+  /** Who pushed to the head branch, as the repository activity lists it. */
+  pushes: string[] = [AUTHOR];
 
   constructor(private readonly mock: GitHubMock) {
     simulated.set(mock, this);
@@ -267,6 +287,11 @@ export class SimulatedPullRequest {
     if (e.reads !== false) {
       m.on('GET', `${base}/pulls/${NUMBER}/reviews?per_page=100`, () => ({ body: this.reviews.map(reviewJson) }));
       m.on('GET', `${base}/pulls/${NUMBER}/commits?per_page=100`, () => ({ body: this.commits.map(commitJson) }));
+      m.on('GET', `${base}/activity?ref=${encodeURIComponent(`refs/heads/${e.headRef ?? 'feature'}`)}&per_page=100`, () => ({ body: this.pushes.map(activityJson) }));
+    }
+    if (e.timeline) m.on('GET', `${base}/issues/${NUMBER}/timeline?per_page=100`, { body: e.timeline });
+    if (e.baseIsDefault !== false && !e.failsEarly) {
+      m.on('GET', `${base}/commits/${e.headSha ?? HEAD_SHA}/pulls?per_page=100`, () => ({ body: [{ ...pullResponse({ headSha: e.headSha }), number: NUMBER }, ...(e.shared ?? [])] }));
     }
     for (const [team, members] of Object.entries(e.teams ?? {})) {
       const [org, slug] = team.split('/');
@@ -344,12 +369,30 @@ function reviewJson(r: Review, i: number) {
   };
 }
 
-function commitJson(c: { author: string; committer: string }, i: number) {
+/** A commit of the pull request: linked logins (null: GitHub could not link the e-mail), or one freigabe made itself. */
+export interface CommitSpec {
+  author: string | null;
+  committer: string | null;
+  message?: string;
+  /** Made by freigabe: the bot's address on both sides and GitHub's verified signature. */
+  own?: boolean;
+}
+
+function commitJson(c: CommitSpec, i: number) {
+  const person = (login: string | null) => (c.own ? { name: 'freigabe[bot]', email: BOT_EMAIL } : { name: login ?? 'Unbekannt', email: `${login ?? 'unlinked'}@example.invalid` });
   return {
     sha: `${i}`.padStart(40, 'e'), node_id: '', url: '', html_url: '', comments_url: '', parents: [],
-    commit: { message: 'change', author: { name: c.author }, committer: { name: c.committer }, url: '', comment_count: 0, tree: { sha: '', url: '' } },
-    author: userJson(c.author, 700 + i), committer: userJson(c.committer, 800 + i),
+    commit: {
+      message: c.message ?? 'change', author: person(c.author), committer: person(c.committer), url: '', comment_count: 0, tree: { sha: '', url: '' },
+      verification: { verified: c.own === true, reason: c.own ? 'valid' : 'unsigned', signature: null, payload: null, verified_at: null },
+    },
+    author: c.author === null ? null : { ...userJson(c.author, 700 + i), ...(c.own ? { type: 'Bot' } : {}) },
+    committer: c.committer === null ? null : { ...userJson(c.committer, 800 + i), ...(c.own ? { type: 'Bot' } : {}) },
   };
+}
+
+function activityJson(login: string, i: number) {
+  return { id: 4000 + i, node_id: `A${i}`, before: 'a'.repeat(40), after: HEAD_SHA, ref: 'refs/heads/feature', timestamp: '2026-05-04T09:00:00Z', activity_type: 'push', actor: userJson(login, 1000 + i) };
 }
 
 function commentJson(c: SimulatedPullRequest['comments'][number]) {

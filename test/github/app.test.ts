@@ -93,6 +93,7 @@ describe('promotion and approval', () => {
       // The reviewed commit is read once to compare what m-schulz approved with the new head.
       tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion(), [newHead]: { ...promotion(), 'environments/verfahren/wohngeld/abnahme.yaml': booking('wohngeld', 'abnahme', { digest: DIGEST_V2, replicas: 2 }) } },
       reviewRequest: true,
+      headSha: newHead,
     });
     await t.probot.receive(pullRequestEvent('synchronize', { headSha: newHead }));
     const approval = checkRun(t.mock, APPROVAL_CHECK);
@@ -275,10 +276,11 @@ describe('settings', () => {
 
   test('settings from the default branch when the base is another branch; English when locale: en', async () => {
     t = await createTestApp();
-    await t.pr.expectEvaluation({ settings: 'locale: en\n', tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true });
+    await t.pr.expectEvaluation({ settings: 'locale: en\n', tarballs: { [BASE_SHA]: baseEstate(), [HEAD_SHA]: promotion() }, reviewRequest: true, baseIsDefault: false });
     await t.probot.receive(pullRequestEvent('opened', { baseRef: 'release' }));
-    expect(checkRun(t.mock, APPROVAL_CHECK).output.title).toBe('1 approval (Freigabe) missing');
-    expect(checkRun(t.mock, VALIDATION_CHECK).output.title).toBe('No findings');
+    // Into another branch: base-qualified names, never the default branch's required checks.
+    expect(checkRun(t.mock, `${APPROVAL_CHECK} (into release)`).output.title).toBe('1 approval (Freigabe) missing');
+    expect(checkRun(t.mock, `${VALIDATION_CHECK} (into release)`).output.title).toBe('No findings');
   });
 });
 
@@ -331,7 +333,7 @@ describe('events', () => {
   test('an internal error marks both checks failed with a neutral text and logs no secret', async () => {
     t = await createTestApp();
     t.mock.tarball(OWNER, REPO, BASE_SHA, new Uint8Array([1, 2, 3, 4]));
-    await t.pr.expectEvaluation({ reads: false, comment: false });
+    await t.pr.expectEvaluation({ reads: false, comment: false, failsEarly: true });
     await t.probot.receive(pullRequestEvent('opened'));
     for (const name of [VALIDATION_CHECK, APPROVAL_CHECK]) {
       const run = checkRun(t.mock, name);

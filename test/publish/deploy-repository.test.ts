@@ -57,6 +57,8 @@ describe('publication into a deploy repository', () => {
     deploy.expectTree(t.mock, STAGES.length).expectCommit(t.mock, STAGES.length).expectUpdateRef(t.mock, 'live', { times: STAGES.length });
     t.mock.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'Wohngeld' })] });
     t.mock.on('GET', `${API_BASE}/pulls/41/reviews?per_page=100`, { body: [] });
+    // the first commit has no parent: no change to decide again, the trailers name no approver
+    t.mock.on('GET', `${API_BASE}/git/commits/${head}`, { body: t.git.commitJson(head) });
     expectDeployments(t.mock, directories.length, DEPLOY_BASE);
 
     await t.probot.receive(pushEvent(ZERO, head));

@@ -14,7 +14,12 @@ export interface Commit {
   readonly tree: string;
   readonly parents: readonly string[];
   readonly message: string;
+  /** Made by freigabe (its bot's address, verified by GitHub); false: someone pushed it by hand. */
+  readonly own: boolean;
 }
+
+/** The address GitHub gives the app's bot account `freigabe[bot]`. */
+export const BOT_EMAIL = '41898282+freigabe[bot]@users.noreply.github.com';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
@@ -52,16 +57,16 @@ export class GitServer {
     return sha;
   }
 
-  commit(tree: string, parents: string[], message: string): string {
+  commit(tree: string, parents: string[], message: string, own = true): string {
     const sha = sha1(`commit ${tree} ${parents.join(',')} ${message} ${this.#n++}`);
-    this.commits.set(sha, { sha, tree, parents, message });
+    this.commits.set(sha, { sha, tree, parents, message, own });
     return sha;
   }
 
   /** Seeds a branch with files (text by path), returns the commit. */
-  seed(branch: string, files: Record<string, string>, message = 'seed', parents: string[] = []): string {
+  seed(branch: string, files: Record<string, string>, message = 'seed', parents: string[] = [], own = true): string {
     const tree = this.tree(new Map(Object.entries(files).map(([p, t]) => [p, this.blob(t)])));
-    const sha = this.commit(tree, parents, message);
+    const sha = this.commit(tree, parents, message, own);
     this.refs.set(branch, sha);
     return sha;
   }
@@ -190,11 +195,11 @@ export class GitServer {
   commitJson(sha: string) {
     const c = this.commits.get(sha);
     if (!c) throw new Error(`unknown commit ${sha}`);
-    const who = { name: 'freigabe[bot]', email: 'bot@example.invalid', date: '2026-05-04T10:00:00Z' };
+    const who = c.own ? { name: 'freigabe[bot]', email: BOT_EMAIL, date: '2026-05-04T10:00:00Z' } : { name: 'Mallory', email: 'mallory@example.invalid', date: '2026-05-04T10:00:00Z' };
     return {
       sha, node_id: 'C', url: '', html_url: `https://github.com/${this.owner}/${this.repo}/commit/${sha}`, author: who, committer: who,
       message: c.message, tree: { sha: c.tree, url: '' }, parents: c.parents.map((p) => ({ sha: p, url: '', html_url: '' })),
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+      verification: c.own ? { verified: true, reason: 'valid', signature: '-----BEGIN PGP SIGNATURE-----', payload: 'tree', verified_at: '2026-05-04T10:00:00Z' } : { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     };
   }
 

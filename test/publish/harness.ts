@@ -52,7 +52,7 @@ export async function createPublishApp(): Promise<PublishTestApp> {
     Octokit: ProbotOctokit.defaults((o: Record<string, any>) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
   });
   const queue = createQueue({ log });
-  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false, queue }));
+  await probot.load(afterMergeApp({ cache: new LruSnapshotCache(), reconcile: false, identity: { id: 123, slug: 'freigabe' }, queue }));
   awaitJobs(probot, queue);
   const mock = new GitHubMock();
   mock.on('POST', `/app/installations/${INSTALLATION}/access_tokens`, {
@@ -148,11 +148,45 @@ export function mergedPull(p: { number: number; mergeSha: string; headSha: strin
   };
 }
 
+/** A timeline event: `labeled`/`unlabeled` at a time, or a dismissed review. */
+export function labelEvent(event: 'labeled' | 'unlabeled', name: string, at: string) {
+  return { id: 1, node_id: 'E', url: '', actor: userJson('j-becker'), event, commit_id: null, commit_url: null, created_at: at, label: { name, color: 'ff0000' }, performed_via_github_app: null };
+}
+
 export function reviewJson(login: string, state: string, commitId: string, submittedAt: string, i = 0) {
   return {
     id: 500 + i, node_id: `R${i}`, user: userJson(login, 600 + i), body: '', state, commit_id: commitId, html_url: '', pull_request_url: '',
     author_association: 'MEMBER', submitted_at: submittedAt, _links: { html: { href: '' }, pull_request: { href: '' } },
   };
+}
+
+/**
+ * The reads of deciding a merged pull request again for the audit trailers
+ * (src/github/merge-decision.ts): the merge commit (for its parent), the pull request's commits,
+ * timeline (labels at the merge) and its head branch's activity, and teams the requirements name. The parent's archive is served by the caller unless cached.
+ */
+export function expectMergeDecision(
+  t: PublishTestApp,
+  p: { mergeSha: string; number: number; commits?: { author: string | null; committer: string | null }[]; pushes?: string[]; timeline?: unknown[]; teams?: Record<string, string[]> },
+): void {
+  const m = t.mock;
+  m.on('GET', `${API_BASE}/issues/${p.number}/timeline?per_page=100`, { body: p.timeline ?? [] });
+  for (const [team, members] of Object.entries(p.teams ?? {})) {
+    const [org, slug] = team.split('/');
+    m.on('GET', `/orgs/${org}/teams/${slug}/members?per_page=100`, { body: members.map((login, i) => userJson(login, 950 + i)) });
+  }
+  m.on('GET', `${API_BASE}/git/commits/${p.mergeSha}`, () => ({ body: t.git.commitJson(p.mergeSha) }));
+  const commits = p.commits ?? [{ author: 'j-becker', committer: 'web-flow' }];
+  m.on('GET', `${API_BASE}/pulls/${p.number}/commits?per_page=100`, {
+    body: commits.map((c, i) => ({
+      sha: `${i}`.padStart(40, 'e'), node_id: '', url: '', html_url: '', comments_url: '', parents: [],
+      commit: { message: 'change', author: { name: c.author ?? 'x', email: 'x@example.invalid' }, committer: { name: c.committer ?? 'x', email: 'x@example.invalid' }, url: '', comment_count: 0, tree: { sha: '', url: '' } },
+      author: c.author ? userJson(c.author, 700 + i) : null, committer: c.committer ? userJson(c.committer, 800 + i) : null,
+    })),
+  });
+  m.on('GET', `${API_BASE}/activity?ref=${encodeURIComponent('refs/heads/feature')}&per_page=100`, {
+    body: (p.pushes ?? ['j-becker']).map((login, i) => ({ id: i, node_id: 'A', before: 'a'.repeat(40), after: 'b'.repeat(40), ref: 'refs/heads/feature', timestamp: '2026-05-04T09:00:00Z', activity_type: 'push', actor: userJson(login, 900 + i) })),
+  });
 }
 
 /** The requests of opening (or, with `existing`, refreshing) the Produktion promotion pull request for wohngeld. */

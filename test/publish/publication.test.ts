@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadEstate } from '../../src/core/load.js';
 import {
-  approversOf,
   commitMessage,
   diffStageTree,
   gitBlobSha,
@@ -85,23 +84,6 @@ describe('stageFiles and diffStageTree', () => {
     expect(diff.upserts).toEqual([]);
     expect(diff.deletions).toEqual(['schulung/alt/kustomization.yaml']);
     expect(verfahrenOfPaths(['schulung/alt/x.yaml', 'schulung/_bootstrap/y.yaml', 'produktion/z/k.yaml'], 'schulung/')).toEqual(['alt']);
-  });
-});
-
-describe('approversOf', () => {
-  const head = 'h'.repeat(40);
-  const review = (login: string, state: string, commit: string, at: string, type = 'User') => ({ user: { login, type }, state, commit_id: commit, submitted_at: at });
-  test('latest non-comment review per user, APPROVED on the last head commit, no bots', () => {
-    const reviews = [
-      review('m-schulz', 'APPROVED', 'o'.repeat(40), '2025-01-01T10:00:00Z'),
-      review('m-schulz', 'APPROVED', head, '2025-01-02T10:00:00Z'),
-      review('m-schulz', 'COMMENTED', head, '2025-01-02T11:00:00Z'),
-      review('a-nowak', 'APPROVED', head, '2025-01-02T09:00:00Z'),
-      review('a-nowak', 'CHANGES_REQUESTED', head, '2025-01-02T12:00:00Z'),
-      review('k-yilmaz', 'APPROVED', 'o'.repeat(40), '2025-01-01T10:00:00Z'),
-      review('renovate', 'APPROVED', head, '2025-01-02T10:00:00Z', 'Bot'),
-    ];
-    expect(approversOf(reviews, head)).toEqual([{ login: 'm-schulz', at: '2025-01-02T10:00:00Z', sha: head }]);
   });
 });
 

@@ -14,7 +14,9 @@ import {
   commitEstate,
   createPublishApp,
   expectDeployments,
+  expectMergeDecision,
   expectPromotionPr,
+  labelEvent,
   mergedPull,
   OWNER,
   pushEvent,
@@ -34,6 +36,15 @@ const baseFiles = () => fixtureFiles();
 function expectPullLookup(sha: string, pull: ReturnType<typeof mergedPull>, reviews: unknown[]): void {
   t.mock.on('GET', `${API_BASE}/commits/${sha}/pulls?per_page=100`, { body: [pull] });
   t.mock.on('GET', `${API_BASE}/pulls/${pull.number}/reviews?per_page=100`, { body: reviews });
+  const notfall = pull.labels.some((l) => l.name === 'notfall');
+  expectMergeDecision(t, {
+    mergeSha: sha,
+    number: pull.number,
+    commits: [{ author: pull.user.login, committer: 'web-flow' }],
+    pushes: [pull.user.login],
+    timeline: pull.labels.map((l) => labelEvent('labeled', l.name, '2026-05-04T09:00:00Z')),
+    ...(notfall ? { teams: { 'itdz/plattform': ['p-kraus'] } } : {}),
+  });
 }
 
 /** The estate at base and head on `main`, rendered branches published from base. */
@@ -213,14 +224,12 @@ describe('publication on push', () => {
     expect(t.logs.join('')).toContain('older source commit');
   });
 
-  test('pushes to other branches and tag pushes are ignored', async () => {
+  test('pushes to other branches and tag pushes are not published (a branch push only reads the settings: is it a rendered branch?)', async () => {
     t = await createPublishApp();
-    t.mock.dispose();
-    const mock = t.mock;
+    t.mock.on('GET', `${API_BASE}/contents/.github%2Ffreigabe.yml?ref=main`, { status: 404, body: { message: 'Not Found', documentation_url: '', status: '404' } });
     await t.probot.receive(pushEvent('1'.repeat(40), '2'.repeat(40), 'refs/heads/feature'));
     await t.probot.receive(pushEvent('1'.repeat(40), '2'.repeat(40), 'refs/tags/v1'));
-    expect(mock.requests).toEqual([]);
-    t = undefined as unknown as PublishTestApp;
+    expect(t.mock.apiRequests().filter((r) => r.path.startsWith('/repos/')).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /repos/itdz/estate/contents/.github%2Ffreigabe.yml?ref=main']);
   });
 });
 

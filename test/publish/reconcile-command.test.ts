@@ -16,6 +16,7 @@ import {
   commentEvent,
   commitEstate,
   createPublishApp,
+  expectMergeDecision,
   expectPromotionPr,
   INSTALLATION,
   mergedPull,
@@ -119,6 +120,7 @@ describe('reconciliation', () => {
     for (const s of STAGES) t.git.expectRead(m, `rendered/${s}`);
     m.on('GET', `${API_BASE}/commits/${head}/pulls?per_page=100`, { body: [mergedPull({ number: 41, mergeSha: head, headSha: PR_HEAD, author: 'j-becker', title: 'web' })] });
     m.on('GET', `${API_BASE}/pulls/41/reviews?per_page=100`, { body: [reviewJson('m-schulz', 'APPROVED', PR_HEAD, '2026-05-04T09:30:00Z')] });
+    expectMergeDecision(t, { mergeSha: head, number: 41 });
     t.git.expectWrite(m, 'rendered/schulung');
     m.on('POST', `${API_BASE}/deployments`, { status: 201, body: { id: 9100, sha: head, ref: head, environment: 'schulung/wohngeld' } });
     m.on('POST', `${API_BASE}/deployments/9100/statuses`, { status: 201, body: { id: 1, state: 'queued' } });
@@ -132,7 +134,7 @@ describe('reconciliation', () => {
     const reconciler = new Reconciler({
       app: t.probot,
       log: silentLogger,
-      deps: { cache: new LruSnapshotCache(), limits: DEFAULT_ARCHIVE_LIMITS },
+      deps: { cache: new LruSnapshotCache(), limits: DEFAULT_ARCHIVE_LIMITS, identity: async () => ({ id: 123, slug: 'freigabe' }) },
       evaluate: async (_octokit, target) => {
         evaluated.push(target);
       },

@@ -1,13 +1,15 @@
 /**
  * `freigabe gate --base … --head … --author LOGIN --head-sha SHA --reviews FILE [--commits FILE]
- * [--teams FILE] [--labels a,b] [--today YYYY-MM-DD] [--now ISO-8601]`: the approval decision. The
- * input files are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data
- * through. Approvals on older commits are compared by content with the head when `--repo` is
- * a git repository that holds those commits (read-reviewed.ts).
+ * [--commit-count N] [--pushers a,b] [--requested-by a,b] [--timeline FILE] [--teams FILE]
+ * [--labels a,b] [--today YYYY-MM-DD] [--now ISO-8601]`: the approval decision. The input files
+ * are GitHub's REST shapes (CONTRACTS.md), so the GitHub adapter can pass real data through.
+ * Approvals on older commits are compared by content with the head when `--repo` is a git
+ * repository that holds those commits (read-reviewed.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PullCommit, Review } from '../../core/approval.js';
+import { dismissedChangeRequests, type TimelineEvent } from '../../core/dismissed-reviews.js';
 import { plan } from '../../core/plan.js';
 import { uiText, type Locale } from '../../i18n/cli.js';
 import { gateAllows, gateToJson } from '../../report/json.js';
@@ -25,6 +27,10 @@ export const GATE_OPTIONS = {
   'head-sha': { type: 'string' },
   reviews: { type: 'string' },
   commits: { type: 'string' },
+  'commit-count': { type: 'string' },
+  pushers: { type: 'string' },
+  'requested-by': { type: 'string' },
+  timeline: { type: 'string' },
   teams: { type: 'string' },
 } as const;
 
@@ -79,6 +85,20 @@ export function parseCommits(data: unknown, file: string, locale: Locale): PullC
   });
 }
 
+/** The timeline as GET /repos/{o}/{r}/issues/{n}/timeline returns it; only `review_dismissed` events are read. */
+export function parseTimeline(data: unknown, file: string, locale: Locale): TimelineEvent[] {
+  if (!Array.isArray(data) || !data.every(isObject)) {
+    throw new InputError(uiText(locale).cli.badShape(file, '[{ "event": "review_dismissed", "dismissed_review": { "state", "review_id" } }, …]'));
+  }
+  return data as TimelineEvent[];
+}
+
+function commitCount(value: string | undefined, locale: Locale): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(uiText(locale).cli.badValue('--commit-count', value, '0, 1, 2, …'));
+  return Number(value);
+}
+
 /** `{ "org/team": ["login", …] }`. */
 export function parseTeams(data: unknown, file: string, locale: Locale): Record<string, string[]> {
   if (!isObject(data) || !Object.values(data).every((m) => Array.isArray(m) && m.every((l) => typeof l === 'string'))) {
@@ -101,6 +121,9 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
   const reviews = parseReviews(readJson(values.reviews!, io, c.locale), values.reviews!, c.locale);
   const commits = values.commits !== undefined ? parseCommits(readJson(values.commits, io, c.locale), values.commits, c.locale) : undefined;
   const teams = values.teams !== undefined ? parseTeams(readJson(values.teams, io, c.locale), values.teams, c.locale) : undefined;
+  const timeline = values.timeline !== undefined ? parseTimeline(readJson(values.timeline, io, c.locale), values.timeline, c.locale) : undefined;
+  const count = commitCount(values['commit-count'], c.locale);
+  const requesters = labels(values['requested-by']);
   const [baseSnapshot, headSnapshot] = readSources([base, head], c.repo, io, c.locale);
   const reviewed = readReviewedSnapshots({ repo: c.repo, reviews, headSha: values['head-sha']!, locale: c.locale });
 
@@ -112,7 +135,18 @@ export function gateCommand(argv: readonly string[], io: CommandIO, locale: Loca
     ...time,
     locale: c.locale,
     manifests: false,
-    review: { author: values.author!, headSha: values['head-sha']!, reviews, ...(commits ? { commits } : {}), ...(teams ? { teams } : {}), reviewed },
+    review: {
+      author: values.author!,
+      headSha: values['head-sha']!,
+      reviews,
+      ...(commits ? { commits } : {}),
+      ...(teams ? { teams } : {}),
+      ...(count !== undefined ? { commitCount: count } : {}),
+      pushers: labels(values.pushers),
+      promotionRequesters: requesters,
+      ...(timeline ? { dismissedChangeRequests: dismissedChangeRequests(timeline) } : {}),
+      reviewed,
+    },
   });
 
   // 3. report (I/O)
