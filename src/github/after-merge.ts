@@ -11,15 +11,13 @@
  */
 import type { Probot } from 'probot';
 import { identityResolver, type AppIdentity, type IdentityResolver } from './app-identity.js';
-import { loggable } from './loggable.js';
 import type { GitHubClient } from './github-client.js';
-import { afterMergeIntake, repoKey, requestEvaluation } from './intake.js';
+import { afterMergeIntake, requestEvaluation } from './intake.js';
 import type { PublicationDeps } from './publish.js';
 import type { PullRequestTarget } from './pull-request.js';
 import { createQueue, type DomainQueue } from './queue/index.js';
 import { PRIORITY } from './queue/types.js';
 import { Reconciler } from './reconcile.js';
-import { guardRenderedPush } from './rendered-guard.js';
 import { checkBranchProtection } from './protection-check.js';
 import { LruSnapshotCache } from './snapshot-cache.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
@@ -59,19 +57,6 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
     registerPublicationWorkers({ app, queue, deps });
     queue.start();
 
-    // A push to another branch: if it is a rendered branch and the pusher is not freigabe, repair it
-    // under the repository's lock. Not awaited, so the webhook is answered at once; if this replica
-    // dies meanwhile, the next reconciliation repairs the branch.
-    app.on('push', async (context) => {
-      const { ref, repository } = context.payload;
-      if (ref === `refs/heads/${repository.default_branch}` || !ref.startsWith('refs/heads/')) return;
-      const owner = repository.owner?.login ?? repository.owner?.name ?? '';
-      void queue
-        .exclusive(`repo:${repoKey(owner, repository.name)}`, () =>
-          guardRenderedPush({ octokit: context.octokit as unknown as GitHubClient, log: context.log, payload: context.payload, deps: { ...deps, identity } }),
-        )
-        .catch((error: unknown) => context.log.error({ err: loggable(error), repository: repository.full_name, ref }, 'freigabe could not check the push to a rendered branch'));
-    });
 
     if (options.reconcile !== false) {
       const reconciler = new Reconciler({

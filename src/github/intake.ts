@@ -183,8 +183,34 @@ export function afterMergeIntake(app: Probot, queue: DomainQueue): void {
     const p = context.payload;
     const owner = p.repository.owner?.login ?? p.repository.owner?.name ?? '';
     const defaultBranch = p.repository.default_branch ?? p.repository.master_branch ?? 'main';
-    // Pushes to other branches, branch deletions and tags are not ours.
-    if (p.ref !== `refs/heads/${defaultBranch}` || p.deleted || ZERO_SHA.test(p.after)) return;
+    // A push to another branch may be a foreign push to a rendered branch: the worker checks it
+    // (src/github/rendered-guard.ts) under the repository's lock. Tags are not ours.
+    if (p.ref !== `refs/heads/${defaultBranch}`) {
+      if (!p.ref.startsWith('refs/heads/')) return;
+      const push = {
+        ref: p.ref,
+        after: p.after,
+        deleted: p.deleted === true,
+        sender: p.sender ? { login: p.sender.login } : null,
+        repository: { name: p.repository.name, owner: { login: owner }, default_branch: defaultBranch },
+      };
+      await once(queue, context, 'guard', (delivery) =>
+        queue
+          .enqueue({
+            kind: 'guard',
+            key: delivery.deliveryId!,
+            installationId: delivery.installationId,
+            deliveryId: delivery.deliveryId!,
+            ...(delivery.event ? { event: delivery.event } : {}),
+            priority: PRIORITY.publication,
+            payload: { owner, repo: p.repository.name, push },
+          })
+          .then(() => undefined),
+      );
+      return;
+    }
+    // Branch deletions of the default branch are not ours.
+    if (p.deleted || ZERO_SHA.test(p.after)) return;
     await once(queue, context, 'publish', (delivery) => notePush(queue, delivery, { owner, repo: p.repository.name, defaultBranch, before: p.before, after: p.after, ...(p.repository.clone_url ? { cloneUrl: p.repository.clone_url } : {}) }));
   });
 

@@ -23,6 +23,8 @@ import { pullKey, repoKey, requestEvaluation, type PendingPush, type PullRef } f
 import { loggable } from './loggable.js';
 import { handlePromoteCommand } from './promotion-pr.js';
 import { handlePush, proposePromotions, type PublicationDeps } from './publish.js';
+import { guardRenderedPush, type RenderedPushLike } from './rendered-guard.js';
+import { identityResolver } from './app-identity.js';
 import { internalErrorPublication } from './pull-request-feedback.js';
 import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
 import { STATE_TTL_SECONDS, type DomainQueue, type HandlerResult } from './queue/domain-queue.js';
@@ -139,6 +141,17 @@ export function registerPublicationWorkers(context: WorkerContext & { deps: Publ
     }
     // Only what was read: a push recorded meanwhile stays pending for the next job.
     await queue.state.hdel(`pushes:${job.key}`, Object.keys(pending));
+    return 'ok';
+  });
+
+  // A push to a branch other than the default: repaired at once if it is a rendered branch and not freigabe's.
+  queue.handle('guard', { coalesce: false, lock: (job) => `repo:${(job.payload as { owner: string }).owner}/${(job.payload as { repo: string }).repo}`, retryAnyError: true }, async (job) => {
+    const p = job.payload as { owner: string; repo: string; push: RenderedPushLike };
+    const log = logFor(app, job, { repository: repoKey(p.owner, p.repo), ref: p.push.ref });
+    const octokit = (await app.auth(job.installationId)) as unknown as GitHubClient;
+    // Probot logs each GitHub request through the client's logger: the job's bindings too.
+    (octokit as { log: unknown }).log = log;
+    await guardRenderedPush({ octokit, log, payload: p.push, deps: { ...deps, identity: deps.identity ?? identityResolver(app) } });
     return 'ok';
   });
 

@@ -110,7 +110,7 @@ describe('promotion and approval', () => {
     const newBase = 'b'.repeat(40);
     const newHead = 'd'.repeat(40);
     const moved = { ...baseEstate(), 'environments/tenants/bezirksamt-mitte.yaml': tenant('120') };
-    await t.pr.expectEvaluation({ tarballs: { [newBase]: moved, [HEAD_SHA]: promotion(), [newHead]: { ...moved, [PROMOTION_FILE]: booking('wohngeld', 'abnahme', { digest: DIGEST_V2 }) } } });
+    await t.pr.expectEvaluation({ headSha: newHead, tarballs: { [newBase]: moved, [HEAD_SHA]: promotion(), [newHead]: { ...moved, [PROMOTION_FILE]: booking('wohngeld', 'abnahme', { digest: DIGEST_V2 }) } } });
     await t.probot.receive(pullRequestEvent('synchronize', { headSha: newHead, baseSha: newBase }));
     const approval = checkRun(t.mock, APPROVAL_CHECK);
     expect(approval.head_sha).toBe(newHead);

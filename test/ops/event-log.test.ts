@@ -43,7 +43,7 @@ describe('event logs', () => {
   test('an internal error: logged with the event, and still no secret', async () => {
     t = await createTestApp();
     t.mock.tarball(OWNER, REPO, BASE_SHA, new Uint8Array([1, 2, 3, 4]));
-    await t.pr.expectEvaluation({ reads: false, comment: false });
+    await t.pr.expectEvaluation({ reads: false, comment: false, failsEarly: true });
     const event = pullRequestEvent('opened');
     await t.probot.receive(event);
     const failure = parsed(t.logs).find((l) => l.msg === 'freigabe internal error');

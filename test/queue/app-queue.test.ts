@@ -46,10 +46,10 @@ describe('through the app', () => {
     const older = pullRequestEvent('opened');
     older.payload.pull_request.updated_at = '2026-05-04T09:00:00Z';
 
-    await t.pr.expectEvaluation({ tarballs: { [BASE_SHA]: baseEstate(), [newHead]: promotion() }, reviewRequest: true });
+    await t.pr.expectEvaluation({ headSha: newHead, tarballs: { [BASE_SHA]: baseEstate(), [newHead]: promotion() }, reviewRequest: true });
     await t.probot.receive(newer);
     // the late "opened" (old head): its job evaluates the newest state known (cached archives), never the old head
-    await t.pr.expectEvaluation({ reviewRequest: true, commentListOnly: true, checks: { create: 0, update: 0 } });
+    await t.pr.expectEvaluation({ headSha: newHead, reviewRequest: true, commentListOnly: true, checks: { create: 0, update: 0 } });
     await t.probot.receive(older);
 
     // The second evaluation reaches the same result for the same head: no check run is written again.

@@ -10,8 +10,8 @@
  */
 
 /** What a job does; also the label of its metrics. */
-export type JobKind = 'evaluate' | 'publish' | 'recheck' | 'promote';
-export const JOB_KINDS: readonly JobKind[] = ['evaluate', 'publish', 'recheck', 'promote'];
+export type JobKind = 'evaluate' | 'publish' | 'recheck' | 'promote' | 'guard';
+export const JOB_KINDS: readonly JobKind[] = ['evaluate', 'publish', 'recheck', 'promote', 'guard'];
 
 /** Lower runs first: pull-request feedback ahead of publication ahead of reconciliation's bulk work. */
 export const PRIORITY = { feedback: 1, publication: 2, reconciliation: 3 } as const;
