@@ -367,6 +367,13 @@ export class FakeGitHub {
       }
       case 'repos/list-pull-requests-associated-with-commit':
         return { status: 200, body: [] };
+      case 'repos/list-activities':
+        // Who pushed to a branch (four-eyes): nobody but the pull request's author in these scenarios.
+        return { status: 200, body: [] };
+      case 'apps/get-authenticated':
+        return { status: 200, body: { id: 123, slug: 'freigabe', name: 'freigabe', node_id: 'A_1', owner: null, description: null, external_url: '', html_url: '', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', permissions: {}, events: [] } };
+      case 'issues/list-events-for-timeline':
+        return { status: 200, body: [] };
       case 'repos/create-deployment': {
         this.deployments.push({ environment: String(b.environment), ref: String(b.ref) });
         return { status: 201, body: { id: this.#ids++, sha: b.ref, ref: b.ref, environment: b.environment, task: 'deploy', payload: b.payload ?? {} } };
