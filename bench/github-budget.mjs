@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { freigabeApp } from '../dist/src/github/app.js';
+import { createQueue } from '../dist/src/github/queue/index.js';
 import { LruSnapshotCache } from '../dist/src/github/snapshot-cache.js';
 import { WRITE_SPACING_MS } from '../dist/src/github/write-budget.js';
 import { GitHubBudget } from '../test/github/github-budget.mjs';
@@ -189,7 +190,9 @@ async function measure(n) {
     // The virtual clock stands in for the throttling's one-second spacing: no real waiting.
     Octokit: ProbotOctokit.defaults((o) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
   });
-  await probot.load(freigabeApp({ cache: new LruSnapshotCache({ maxBytes: 1 << 30 }) }));
+  // The app answers a webhook once its job is queued; the bench waits until the queue is idle.
+  const queue = createQueue({ log: probot.log });
+  await probot.load(freigabeApp({ cache: new LruSnapshotCache({ maxBytes: 1 << 30 }), queue, identity: { id: 1, slug: 'freigabe' } }));
 
   const rows = [];
   const scenario = async (name, target, event, kinds = () => ({})) => {
@@ -198,6 +201,7 @@ async function measure(n) {
     const started = performance.now();
     if (verbose) console.log(`    ${name}`);
     await probot.receive(event);
+    await queue.idle();
     const compute = (performance.now() - started) / 1000;
     const made = budget.writes.slice(writes);
     const simulated = made.length * (WRITE_SPACING_MS / 1000);

@@ -128,7 +128,7 @@ export function pullRequestIntake(app: Probot, queue: DomainQueue): void {
   );
 
   // Whoever pushed is a contributor (four-eyes), also while the activity API has not caught up.
-  app.on('pull_request.synchronize', async (context) => notePayload(context, context.payload.sender.login));
+  app.on('pull_request.synchronize', async (context) => notePayload(context, context.payload.sender?.login));
 
   app.on('pull_request.edited', async (context) => {
     // Only a new base changes what the pull request does; title and body edits do not.
