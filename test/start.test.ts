@@ -24,7 +24,7 @@ afterEach(() => {
 
 describe('npm start', () => {
   test('in production without credentials it stops with a message naming what is missing, no stack', () => {
-    const r = spawnSync(process.execPath, [start], { cwd: root, env: { ...cleanEnv, NODE_ENV: 'production' }, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [start], { cwd: root, env: { ...cleanEnv, NODE_ENV: 'production' }, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Produktionsbetrieb/);
     for (const name of ['APP_ID', 'WEBHOOK_SECRET']) expect(r.stderr).toContain(name);

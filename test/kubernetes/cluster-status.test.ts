@@ -24,7 +24,7 @@ const INSTALLATION = 4242;
 const TOKEN = 'ghs_throwawayInstallationToken0123456789';
 const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
 const KUSTOMIZATIONS = '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations';
-const WAIT = { timeout: 30_000, interval: 25 };
+const WAIT = { timeout: 90_000, interval: 25 };
 
 const sha = (c: string) => c.repeat(40);
 const R1 = sha('1');

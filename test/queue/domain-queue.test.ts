@@ -70,7 +70,7 @@ describe('coalescing and one job per key', () => {
     expect(await h.queue.enqueue(job('a', 1, { n: 4 }))).toBe('queued');
     expect(await h.queue.enqueue(job('a', 1, { n: 5 }))).toBe('coalesced');
     expect(await h.queue.enqueue(job('b', 1, { n: 6 }))).toBe('queued');
-    await vi.waitFor(() => expect(runs).toContain('b:6'), { timeout: 30_000 });
+    await vi.waitFor(() => expect(runs).toContain('b:6'), { timeout: 90_000 });
     expect(runs).not.toContain('a:4');
     gate.resolve();
     await h.queue.idle();
