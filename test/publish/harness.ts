@@ -5,7 +5,7 @@
  * @octokit/webhooks-examples.
  */
 import { Writable } from 'node:stream';
-import examples from '@octokit/webhooks-examples';
+import { example, type Payload } from '../helpers/webhook-examples.js';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterMergeApp } from '../../src/github/after-merge.js';
@@ -62,14 +62,6 @@ export async function createPublishApp(): Promise<PublishTestApp> {
   return { probot, mock, git: new GitServer(OWNER, REPO), logs };
 }
 
-type Payload = Record<string, any>;
-
-function example(name: string, match: (e: Payload) => boolean): Payload {
-  const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
-  const found = def?.examples.find(match);
-  if (!found) throw new Error(`no example for ${name}`);
-  return structuredClone(found);
-}
 
 /** The branch-push example of @octokit/webhooks-examples, for our repository and commits. */
 export function pushEvent(before: string, after: string, ref = 'refs/heads/main') {

@@ -4,7 +4,7 @@
  * estate file (each evaluation writes two check runs and nothing else), and merges that
  * change every stage's rendered output.
  */
-import examples from '@octokit/webhooks-examples';
+import { example, type Payload } from '../helpers/webhook-examples.js';
 import { loadEstate } from '../../src/core/load.js';
 import { stageNames } from '../../src/core/model.js';
 import { stageFiles } from '../../src/core/publication.js';
@@ -14,14 +14,6 @@ import { baseEstate } from '../github/estate-fixture.js';
 import { INSTALLATION, OWNER, REPO, type FakeGitHub } from './fake-github.js';
 import type { Delivery } from './cluster.js';
 
-type Payload = Record<string, any>;
-
-function example(name: string, match: (e: Payload) => boolean): Payload {
-  const def = (examples as unknown as { name: string; examples: Payload[] }[]).find((d) => d.name === name);
-  const found = def?.examples.find(match);
-  if (!found) throw new Error(`no example for ${name}`);
-  return structuredClone(found);
-}
 
 function adaptRepository(p: Payload): void {
   p.repository.name = REPO;
