@@ -14,6 +14,13 @@
  *   publication still has to write. Work runs at a priority by
  *   `withWritePriority`; the plugin's retries keep their own, highest priority.
  *
+ * - A crashed replica does not hold the write slot for a minute. In Redis mode the plugin gives
+ *   every job 60 s before Redis takes a dead client's slot back; the write slot is only a
+ *   timing token (the plugin's write job is empty, the request itself runs in its global
+ *   group), so freigabe gives it WRITE_SLOT_EXPIRATION_MS. A replica killed between taking the
+ *   slot and releasing it stops the writes of every replica for that installation for at most
+ *   that long, not 60 s.
+ *
  * `FreigabeOctokit` is the Octokit class `npm start` hands Probot.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -29,6 +36,12 @@ const PRIORITY: Record<WritePriority, number> = { feedback: 1, bulk: 8 };
 export const WRITE_SPACING_MS = 1_000;
 /** Retries of one request after a secondary-rate-limit answer, each after GitHub's retry-after. */
 export const SECONDARY_RETRIES = 3;
+/**
+ * How long Redis keeps a write slot whose replica never released it. The slot's job does
+ * nothing but wait for its turn (at most WRITE_SPACING_MS after it gets the slot), so ten
+ * seconds leave room for a busy event loop.
+ */
+export const WRITE_SLOT_EXPIRATION_MS = 10_000;
 /** Retries after the primary rate limit is used up (Probot's own choice). */
 const PRIMARY_RETRIES = 2;
 
@@ -75,7 +88,13 @@ function writeGroup(throttle: Record<string, unknown>): LimiterGroup {
       key(id) {
         const limiter = inner.key(id);
         return {
-          schedule: (options, fn, ...args) => limiter.schedule({ priority: PRIORITY[writePriority()], ...options }, fn, ...args),
+          schedule: (options, fn, ...args) =>
+            limiter.schedule(
+              // The plugin sets an expiration only when clustering through Redis.
+              { priority: PRIORITY[writePriority()], ...options, ...(options.expiration === undefined ? {} : { expiration: WRITE_SLOT_EXPIRATION_MS }) },
+              fn,
+              ...args,
+            ),
         };
       },
     };

@@ -172,4 +172,25 @@ describe('two replicas on one Redis', () => {
     noProblems();
     await startReplica(victim);
   }, LIMIT + 60_000);
+
+  test('both replicas restarted with jobs queued: none is lost', async () => {
+    const numbers = Array.from({ length: 5 }, (_, i) => 201 + i);
+    for (const n of numbers) openPull(fake, main, n, 1);
+    const next = merge(fake, main, 3);
+    fake.pause();
+    const statuses = await send([...numbers.map((n) => pullRequestDelivery(fake, 'opened', n, fake.pulls.get(n)!.head, at(1))), pushDelivery(main, next.sha)]);
+    main = next.sha;
+    expect(statuses.every((s) => s >= 200 && s < 300)).toBe(true);
+    // some jobs are running (waiting for GitHub), the rest are queued: both replicas die
+    await until('jobs to be running (waiting for GitHub)', () => fake.paused > 0, LIMIT);
+    await Promise.all(replicas.map((r) => r.kill()));
+    fake.dropConnections();
+    await Promise.all([startReplica(0), startReplica(1)]);
+
+    await until('every pull request evaluated', () => numbers.every((n) => NAMES.every((name) => fake.checkRuns.some((c) => c.name === name && c.headSha === fake.pulls.get(n)!.head))), LIMIT);
+    await until('the publication done', () => renderedAt(next.files), LIMIT);
+    await settled();
+    for (const s of STAGES) expect(fake.publicationsOf(`rendered/${s}`, next.sha), s).toBe(1);
+    noProblems();
+  }, LIMIT + 60_000);
 });
