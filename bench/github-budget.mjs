@@ -30,8 +30,8 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { freigabeApp } from '../dist/src/github/app.js';
 import { createQueue } from '../dist/src/github/queue/index.js';
-import { LruSnapshotCache } from '../dist/src/github/snapshot-cache.js';
-import { WRITE_SPACING_MS } from '../dist/src/github/write-budget.js';
+import { LruSnapshotCache } from '../dist/src/github/platform/snapshot-cache.js';
+import { WRITE_SPACING_MS } from '../dist/src/github/platform/write-budget.js';
 import { GitHubBudget } from '../test/github/github-budget.mjs';
 import { generateEstate } from './generate-estate.mjs';
 

@@ -13,7 +13,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { pack } from 'tar-stream';
 import { freigabeApp } from '../dist/src/github/app.js';
 import { createQueue } from '../dist/src/github/queue/index.js';
-import { LruSnapshotCache } from '../dist/src/github/snapshot-cache.js';
+import { LruSnapshotCache } from '../dist/src/github/platform/snapshot-cache.js';
 
 const OWNER = 'itdz';
 const REPO = 'estate';

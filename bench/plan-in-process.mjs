@@ -2,7 +2,7 @@
 /**
  * The plan as the GitHub app runs it: in one long-lived process, snapshots already in memory
  * (the app caches tarballs by SHA), parsed documents kept per repository between evaluations
- * (src/github/parse-caches.ts). Complements bench/plan.mjs, whose figures are whole processes.
+ * (src/github/platform/parse-caches.ts). Complements bench/plan.mjs, whose figures are whole processes.
  *
  *   npm run build && node bench/plan-in-process.mjs [--n 1000] [--runs 5]
  *

@@ -6,7 +6,7 @@
 import type { ApplicationFunction } from 'probot';
 import { freigabeApp } from './github/app.js';
 import { optionsFromEnv } from './github/options.js';
-import { startClusterStatus } from './github/deployment-status-app.js';
+import { startClusterStatus } from './github/publication/deployment-status-app.js';
 import { createOperations, operationsApp } from './ops/operations.js';
 import { createQueue, queueOptionsFromEnv, type DomainQueue } from './github/queue/index.js';
 import { dashboardOptionsFromEnv, mountDashboard } from './web/app.js';

@@ -12,10 +12,10 @@ import { run } from 'probot';
 import { plan } from './core/plan.js';
 import { snapshotOf } from './core/snapshot.js';
 import { readDirectorySnapshot } from './cli/read-dir.js';
-import { missingProductionSettings } from './github/credentials.js';
-import { berlinDate } from './github/today.js';
+import { missingProductionSettings } from './github/platform/credentials.js';
+import { berlinDate } from './github/platform/today.js';
 import app, { operations } from './index.js';
-import { FreigabeOctokit } from './github/write-budget.js';
+import { FreigabeOctokit } from './github/platform/write-budget.js';
 import { gitHubMetricsPlugin } from './ops/metrics.js';
 import { exitOnSigterm } from './ops/operations.js';
 import { formatPlanText } from './report/text.js';
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
             `App aus app.yml registrieren: ${url} öffnen — die Einrichtung schreibt die Zugangsdaten nach .env; danach neu starten.`,
     );
   }
-  // Probot's Octokit with freigabe's write budget (src/github/write-budget.ts); every instance
+  // Probot's Octokit with freigabe's write budget (src/github/platform/write-budget.ts); every instance
   // counts its writes and the rate limit left (src/ops/metrics.ts).
   const server = await run(app, { Octokit: FreigabeOctokit.plugin(gitHubMetricsPlugin(operations.metrics)) });
   exitOnSigterm({ server, operations, env }); // README "Shutdown"

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -79,10 +79,36 @@ describe('src/github reads as intake → queue → workers', () => {
   test('no module of the GitHub app imports itself through others', () => {
     expect(importCycle(tsFiles('src/github'))).toBeUndefined();
   });
-  test('the queue knows no domain: src/github/queue/ imports nothing of the app but loggable.ts', () => {
+  test('the queue knows no domain: src/github/queue/ imports nothing of the app but platform/loggable.ts', () => {
     for (const file of tsFiles('src/github/queue')) {
       for (const spec of importsOf(readFileSync(join(root, file), 'utf8'))) {
-        if (spec.startsWith('..')) expect(spec, `${file} imports ${spec}`).toBe('../loggable.js');
+        if (spec.startsWith('..')) expect(spec, `${file} imports ${spec}`).toBe('../platform/loggable.js');
+      }
+    }
+  });
+
+  /** The folders of src/github and what each may import of the others; the files at the top (app.ts, workers.ts …) wire them and are imported by none. */
+  const LAYERS: Record<string, readonly string[]> = {
+    platform: [],
+    queue: ['platform'],
+    intake: ['queue', 'platform'],
+    'pull-request': ['platform'],
+    publication: ['pull-request', 'platform'],
+    reconciliation: ['publication', 'pull-request', 'platform'],
+  };
+  test('every folder of src/github has a rule', () => {
+    const folders = readdirSync(join(root, 'src/github'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.sort()).toEqual(Object.keys(LAYERS).sort());
+  });
+  test('imports run one way: platform/ under everything, pull-request/ → publication/ → reconciliation/, never back to intake/, queue/ or the top', () => {
+    for (const [folder, allowed] of Object.entries(LAYERS)) {
+      for (const file of tsFiles(`src/github/${folder}`)) {
+        for (const spec of importsOf(readFileSync(join(root, file), 'utf8')).filter((s) => s.startsWith('.'))) {
+          const target = relative('src/github', join(file, '..', spec));
+          if (target.startsWith('..')) continue; // outside the app: core, i18n, ops …
+          const into = target.includes('/') ? target.split('/')[0] : 'the top';
+          if (into !== folder) expect(allowed, `${file} imports ${spec}`).toContain(into);
+        }
       }
     }
   });

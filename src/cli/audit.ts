@@ -1,6 +1,6 @@
 /**
  * `freigabe audit`: who released what, when, from which source commit and pull request — read
- * from the rendered branches' history (commit trailers written by src/github/publish.ts).
+ * from the rendered branches' history (commit trailers written by src/github/publication/publish.ts).
  *
  *   freigabe audit [--repo DIR] [--stage S] [--ref REF] [--branch-prefix P] [--app-slug SLUG]
  *                  [--format text|json|csv] [--locale de|en]

@@ -2,7 +2,7 @@
  * Promotion proposals (PRODUCT.md §4.3): after stage N of a Fachverfahren got new images, the
  * booking of stage N+1 with the same images — as a minimal text edit of the existing file, so
  * the comments and formatting its authors wrote survive and the pull request diff shows only
- * the image lines. Pure: the GitHub adapter (src/github/promotion-pr.ts) opens the pull request.
+ * the image lines. Pure: the GitHub adapter (src/github/publication/promotion-pr.ts) opens the pull request.
  */
 import { cmp } from './diagnostics.js';
 import { findStage, stageNames, type BookingDocument, type Estate, type Located } from './model.js';

@@ -1,7 +1,7 @@
 /**
  * Publication after a merge: which files of a stage's rendered tree differ from what the
  * rendered branch holds, the commit message with its audit trailers, and reading the trailers
- * back. Pure: the GitHub adapter (src/github/publish.ts) does the Git Data API calls and the CLI
+ * back. Pure: the GitHub adapter (src/github/publication/publish.ts) does the Git Data API calls and the CLI
  * (src/cli/audit.ts) reads `git log`.
  */
 import { createHash } from 'node:crypto';

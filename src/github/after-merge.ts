@@ -1,7 +1,7 @@
 /**
  * The part after the merge (PRODUCT.md §4.2–4.4): `push` to the default branch publishes and
  * proposes promotions, a `push` to a rendered branch by anyone but freigabe is repaired
- * (src/github/rendered-guard.ts), `/freigabe promote` does a promotion on demand, and the
+ * (src/github/publication/rendered-guard.ts), `/freigabe promote` does a promotion on demand, and the
  * Reconciler repairs what lost webhooks missed. Intake (intake.ts) queues, the workers
  * (workers.ts) run.
  *
@@ -10,17 +10,17 @@
  * across replicas; the ref update without force stays the last line of defence.
  */
 import type { Probot } from 'probot';
-import { identityResolver, type AppIdentity, type IdentityResolver } from './app-identity.js';
-import type { GitHubClient } from './github-client.js';
-import { afterMergeIntake, requestEvaluation } from './intake.js';
-import type { PublicationDeps } from './publish.js';
-import type { PullRequestTarget } from './pull-request.js';
+import { identityResolver, type AppIdentity, type IdentityResolver } from './platform/app-identity.js';
+import type { GitHubClient } from './platform/github-client.js';
+import { afterMergeIntake, requestEvaluation } from './intake/intake.js';
+import type { PublicationDeps } from './publication/publish.js';
+import type { PullRequestTarget } from './platform/pull-request.js';
 import { createQueue, type DomainQueue } from './queue/index.js';
 import { PRIORITY } from './queue/types.js';
-import { Reconciler } from './reconcile.js';
-import { checkBranchProtection } from './protection-check.js';
-import { LruSnapshotCache } from './snapshot-cache.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
+import { Reconciler } from './reconciliation/reconcile.js';
+import { checkBranchProtection } from './reconciliation/protection-check.js';
+import { LruSnapshotCache } from './platform/snapshot-cache.js';
+import { DEFAULT_ARCHIVE_LIMITS } from './platform/tarball.js';
 import { registerPublicationWorkers } from './workers.js';
 
 /** Webhook events this part subscribes to (in addition to app.ts's). */

@@ -1,5 +1,5 @@
 /**
- * The app: intake (src/github/intake.ts) turns webhooks into queued jobs and answers at once;
+ * The app: intake (src/github/intake/intake.ts) turns webhooks into queued jobs and answers at once;
  * workers (src/github/workers.ts) run them from the queue (src/github/queue/) — in this
  * process, or in any replica when REDIS_URL is set. The evaluation's error handling lives in
  * the worker: an internal error is logged and both checks are marked failed with a neutral
@@ -8,15 +8,15 @@
  */
 import type { Probot } from 'probot';
 import { afterMergeApp } from './after-merge.js';
-import type { EvaluationDeps } from './evaluate.js';
-import { pullRequestIntake } from './intake.js';
+import type { EvaluationDeps } from './pull-request/evaluate.js';
+import { pullRequestIntake } from './intake/intake.js';
 import { createQueue, type DomainQueue } from './queue/index.js';
 import type { QueueObserver } from './queue/types.js';
 import { registerEvaluationWorkers } from './workers.js';
-import { identityResolver, type AppIdentity } from './app-identity.js';
-import { LruSnapshotCache } from './snapshot-cache.js';
-import { ParseCaches } from './parse-caches.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
+import { identityResolver, type AppIdentity } from './platform/app-identity.js';
+import { LruSnapshotCache } from './platform/snapshot-cache.js';
+import { ParseCaches } from './platform/parse-caches.js';
+import { DEFAULT_ARCHIVE_LIMITS } from './platform/tarball.js';
 import { countEvaluation } from '../ops/metrics.js';
 import { withEventLog } from '../ops/event-log.js';
 
@@ -37,7 +37,7 @@ export const PERMISSIONS = {
 export interface FreigabeAppOptions extends Partial<Omit<EvaluationDeps, 'identity'>> {
   /** The app's id and slug; read with GET /app on first use when not given. */
   readonly identity?: AppIdentity;
-  /** Start the reconciliation scheduler (src/github/reconcile.ts); src/index.ts switches it on. */
+  /** Start the reconciliation scheduler (src/github/reconciliation/reconcile.ts); src/index.ts switches it on. */
   readonly reconcile?: boolean;
   /** The job queue; without it, an in-process queue (src/github/queue/index.ts createQueue). */
   readonly queue?: DomainQueue;

@@ -3,8 +3,8 @@
  * Probot reads its own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, …) itself.
  */
 import type { FreigabeAppOptions } from './app.js';
-import { LruSnapshotCache } from './snapshot-cache.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './tarball.js';
+import { LruSnapshotCache } from './platform/snapshot-cache.js';
+import { DEFAULT_ARCHIVE_LIMITS } from './platform/tarball.js';
 
 const MIB = 1024 * 1024;
 

@@ -15,18 +15,18 @@
  * failure of an evaluation is the "internal error" check as before.
  */
 import type { Logger, Probot } from 'probot';
-import { hasWriteAccess, refuseCommand } from './command-permission.js';
-import { evaluatePullRequest, publish, type EvaluationDeps } from './evaluate.js';
+import { hasWriteAccess, refuseCommand } from './platform/command-permission.js';
+import { evaluatePullRequest, publish, type EvaluationDeps } from './pull-request/evaluate.js';
 import { countEvaluation } from '../ops/metrics.js';
-import type { GitHubClient } from './github-client.js';
-import { pullKey, repoKey, requestEvaluation, type PendingPush, type PullRef } from './intake.js';
-import { loggable } from './loggable.js';
-import { handlePromoteCommand } from './promotion-pr.js';
-import { handlePush, proposePromotions, type PublicationDeps } from './publish.js';
-import { guardRenderedPush, type RenderedPushLike } from './rendered-guard.js';
-import { identityResolver } from './app-identity.js';
-import { internalErrorPublication } from './pull-request-feedback.js';
-import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
+import type { GitHubClient } from './platform/github-client.js';
+import { pullKey, repoKey, requestEvaluation, type PendingPush, type PullRef } from './intake/intake.js';
+import { loggable } from './platform/loggable.js';
+import { handlePromoteCommand } from './publication/promotion-pr.js';
+import { handlePush, proposePromotions, type PublicationDeps } from './publication/publish.js';
+import { guardRenderedPush, type RenderedPushLike } from './publication/rendered-guard.js';
+import { identityResolver } from './platform/app-identity.js';
+import { internalErrorPublication } from './pull-request/pull-request-feedback.js';
+import { targetOf, type PullLike, type PullRequestTarget } from './platform/pull-request.js';
 import { STATE_TTL_SECONDS, type DomainQueue, type HandlerResult } from './queue/domain-queue.js';
 import { transience } from './queue/transient.js';
 import type { JobData } from './queue/types.js';

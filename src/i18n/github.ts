@@ -3,7 +3,7 @@
  * texts (src/i18n/cli.ts): check titles, neutral and failure summaries. German by default,
  * English with `locale: en`; domain terms stay German in both.
  */
-import type { LimitExceeded, ArchiveProblemReason } from '../github/tarball.js';
+import type { LimitExceeded, ArchiveProblemReason } from '../github/platform/tarball.js';
 
 export type Locale = 'de' | 'en';
 

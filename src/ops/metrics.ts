@@ -8,8 +8,8 @@
  * handed it through every call; tests make their own with `createMetrics()`.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PublishCommitResult } from '../github/publish.js';
-import type { Evaluation } from '../github/evaluate.js';
+import type { PublishCommitResult } from '../github/publication/publish.js';
+import type { Evaluation } from '../github/pull-request/evaluate.js';
 
 export type JobOutcome = 'ok' | 'retry' | 'failed' | 'coalesced' | 'duplicate';
 

@@ -7,12 +7,12 @@
 import { loadEstate, type ParseCache } from '../core/load.js';
 import { stageNames } from '../core/model.js';
 import { parseTrailers } from '../core/publication.js';
-import type { GitHubClient, RepoRef } from '../github/github-client.js';
-import type { SnapshotCache } from '../github/snapshot-cache.js';
-import { readSnapshot } from '../github/snapshot-reader.js';
-import type { ArchiveLimits } from '../github/tarball.js';
+import type { GitHubClient, RepoRef } from '../github/platform/github-client.js';
+import type { SnapshotCache } from '../github/platform/snapshot-cache.js';
+import { readSnapshot } from '../github/platform/snapshot-reader.js';
+import type { ArchiveLimits } from '../github/platform/tarball.js';
 import type { WorkloadStatusSource } from '../kubernetes/workload-status.js';
-import { berlinDate } from '../github/today.js';
+import { berlinDate } from '../github/platform/today.js';
 import { buildDashboard, type AuditItem, type Dashboard, type PromotionPullRequest } from './view-model.js';
 
 /** Commits per rendered branch the dashboard shows (the full history: `freigabe audit`). */

@@ -9,7 +9,7 @@ import examples from '@octokit/webhooks-examples';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { freigabeApp, type FreigabeAppOptions } from '../../src/github/app.js';
-import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { LruSnapshotCache } from '../../src/github/platform/snapshot-cache.js';
 import { createQueue, type DomainQueue } from '../../src/github/queue/index.js';
 import { GitHubMock, type RequestRecord } from './openapi-mock.js';
 import { tarball } from './tarball-builder.js';

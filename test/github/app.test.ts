@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
+import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/pull-request/checks.js';
 import {
   BASE_SHA,
   APP_ID,

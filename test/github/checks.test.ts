@@ -5,8 +5,8 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, test } from 'vitest';
-import { prioritiseAnnotations, publishCheckRun, type Annotation, type CheckRunContent } from '../../src/github/checks.js';
-import type { GitHubClient } from '../../src/github/github-client.js';
+import { prioritiseAnnotations, publishCheckRun, type Annotation, type CheckRunContent } from '../../src/github/pull-request/checks.js';
+import type { GitHubClient } from '../../src/github/platform/github-client.js';
 import { GitHubMock } from './openapi-mock.js';
 
 const SHA = 'c'.repeat(40);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { desiredStatus, shouldWrite, type TrackedDeployment } from '../../src/github/deployment-status.js';
+import { desiredStatus, shouldWrite, type TrackedDeployment } from '../../src/github/publication/deployment-status.js';
 import type { Observation } from '../../src/kubernetes/cluster-watch.js';
 import type { WorkloadStatus } from '../../src/kubernetes/workload-status.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { plan } from '../../src/core/plan.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
-import { ParseCaches } from '../../src/github/parse-caches.js';
+import { ParseCaches } from '../../src/github/platform/parse-caches.js';
 import { readTreeBytes } from '../helpers/files.js';
 
 const root = join(import.meta.dirname, '..', '..');

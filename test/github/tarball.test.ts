@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_ARCHIVE_LIMITS, extractTarball, repositoryPath } from '../../src/github/tarball.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractTarball, repositoryPath } from '../../src/github/platform/tarball.js';
 import { tarball } from './tarball-builder.js';
 
 const PREFIX = 'itdz-estate-abc1234';

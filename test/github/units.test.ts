@@ -5,12 +5,12 @@ import { load } from 'js-yaml';
 import type { ApprovalResult } from '../../src/core/approval.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
 import { EVENTS, PERMISSIONS } from '../../src/github/app.js';
-import { parseCommand } from '../../src/github/commands.js';
-import { loggable } from '../../src/github/loggable.js';
-import { reviewRequest } from '../../src/github/reviewers.js';
-import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
-import { teamKey } from '../../src/github/teams.js';
-import { berlinDate } from '../../src/github/today.js';
+import { parseCommand } from '../../src/github/intake/commands.js';
+import { loggable } from '../../src/github/platform/loggable.js';
+import { reviewRequest } from '../../src/github/pull-request/reviewers.js';
+import { LruSnapshotCache } from '../../src/github/platform/snapshot-cache.js';
+import { teamKey } from '../../src/github/pull-request/teams.js';
+import { berlinDate } from '../../src/github/platform/today.js';
 
 describe('app.yml', () => {
   const manifest = load(readFileSync(join(import.meta.dirname, '../../app.yml'), 'utf8')) as {
@@ -97,7 +97,7 @@ describe('small helpers', () => {
 
 describe('production start', () => {
   test('names every missing credential, never a value', async () => {
-    const { missingProductionSettings } = await import('../../src/github/credentials.js');
+    const { missingProductionSettings } = await import('../../src/github/platform/credentials.js');
     expect(missingProductionSettings({})).toHaveLength(3);
     expect(missingProductionSettings({ APP_ID: '1', PRIVATE_KEY_PATH: 'k.pem', WEBHOOK_SECRET: 's3cr3t' })).toEqual([]);
     const missing = missingProductionSettings({ APP_ID: '1', PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' }).join(' ');

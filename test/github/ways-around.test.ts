@@ -5,7 +5,7 @@
  * every request checked against GitHub's REST description.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
+import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/pull-request/checks.js';
 import { BASE_SHA, BOT_EMAIL, checkRun, checkRuns, createTestApp, HEAD_SHA, OWNER, pullRequestEvent, pullResponse, REPO, reviewEvent, type TestApp } from './app-harness.js';
 import { baseEstate, booking, DIGEST_V2, verfahren } from './estate-fixture.js';
 

@@ -7,8 +7,8 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, test } from 'vitest';
-import { withWritePriority, FreigabeOctokit, writePriority } from '../../src/github/write-budget.js';
-import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
+import { withWritePriority, FreigabeOctokit, writePriority } from '../../src/github/platform/write-budget.js';
+import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/pull-request/checks.js';
 import { BASE_SHA, HEAD_SHA, createTestApp, pullRequestEvent, type TestApp } from './app-harness.js';
 import { baseEstate, booking, DIGEST_V2 } from './estate-fixture.js';
 import { GitHubBudget, SECONDARY_RATE_LIMIT_MESSAGE } from './github-budget.mjs';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { Probot } from 'probot';
-import { clusterConfigFromEnv } from '../../src/github/deployment-status-app.js';
+import { clusterConfigFromEnv } from '../../src/github/publication/deployment-status-app.js';
 import app from '../../src/index.js';
 import { throwawayPrivateKey } from '../github/app-harness.js';
 import { parseClusterConfig } from '../../src/kubernetes/cluster-config.js';

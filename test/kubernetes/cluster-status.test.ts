@@ -12,7 +12,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { startClusterStatus, type ClusterStatus } from '../../src/github/deployment-status-app.js';
+import { startClusterStatus, type ClusterStatus } from '../../src/github/publication/deployment-status-app.js';
 import { TestOctokit, throwawayPrivateKey } from '../github/app-harness.js';
 import { GitHubMock } from '../github/openapi-mock.js';
 import { FakeKubeApi, kubeconfigYaml } from './fake-kube-api.js';

@@ -4,9 +4,9 @@
  */
 import { Octokit } from '@octokit/rest';
 import { afterEach, expect, test } from 'vitest';
-import { createDeployments, MAX_DEPLOYMENTS_PER_STAGE } from '../../src/github/deployments.js';
-import type { GitHubClient } from '../../src/github/github-client.js';
-import { silentLogger, type StagePublication } from '../../src/github/publish.js';
+import { createDeployments, MAX_DEPLOYMENTS_PER_STAGE } from '../../src/github/publication/deployments.js';
+import type { GitHubClient } from '../../src/github/platform/github-client.js';
+import { silentLogger, type StagePublication } from '../../src/github/publication/publish.js';
 import { GitHubMock } from '../github/openapi-mock.js';
 import { estateOf, fixtureSnapshot } from './fixture.js';
 import { expectDeployments } from './harness.js';

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { loadEstate } from '../../src/core/load.js';
 import { renderEstate } from '../../src/core/render.js';
 import { snapshotOf } from '../../src/core/snapshot.js';
-import { cloneUrlOf } from '../../src/github/publish.js';
+import { cloneUrlOf } from '../../src/github/publication/publish.js';
 import { DIGEST, STAGES, withSchulung } from './fixture.js';
 import { GitServer } from './git-server.js';
 import { API_BASE, OWNER, REPO, commitEstate, createPublishApp, expectDeployments, pushEventFrom, serveTarball, type PublishTestApp } from './harness.js';

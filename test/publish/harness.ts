@@ -9,7 +9,7 @@ import { example, type Payload } from '../helpers/webhook-examples.js';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterMergeApp } from '../../src/github/after-merge.js';
-import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
+import { LruSnapshotCache } from '../../src/github/platform/snapshot-cache.js';
 import { loadEstate } from '../../src/core/load.js';
 import { commitMessage, stageFiles } from '../../src/core/publication.js';
 import { renderEstate } from '../../src/core/render.js';
@@ -154,7 +154,7 @@ export function reviewJson(login: string, state: string, commitId: string, submi
 
 /**
  * The reads of deciding a merged pull request again for the audit trailers
- * (src/github/merge-decision.ts): the merge commit (for its parent), the pull request's commits,
+ * (src/github/publication/merge-decision.ts): the merge commit (for its parent), the pull request's commits,
  * timeline (labels at the merge) and its head branch's activity, and teams the requirements name. The parent's archive is served by the caller unless cached.
  */
 export function expectMergeDecision(

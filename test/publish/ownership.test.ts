@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseTrailers } from '../../src/core/publication.js';
-import { requestersOf } from '../../src/github/contributor-facts.js';
-import { securityCounters } from '../../src/github/security-events.js';
+import { requestersOf } from '../../src/github/pull-request/contributor-facts.js';
+import { securityCounters } from '../../src/github/publication/security-events.js';
 import { collaboratorPermission } from '../github/app-harness.js';
 import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
 import {

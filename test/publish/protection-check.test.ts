@@ -4,11 +4,11 @@
  * OpenAPI mock; and the reconciler runs it once per repository.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { checkBranchProtection } from '../../src/github/protection-check.js';
-import { Reconciler } from '../../src/github/reconcile.js';
-import { silentLogger } from '../../src/github/publish.js';
-import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
-import { DEFAULT_ARCHIVE_LIMITS } from '../../src/github/tarball.js';
+import { checkBranchProtection } from '../../src/github/reconciliation/protection-check.js';
+import { Reconciler } from '../../src/github/reconciliation/reconcile.js';
+import { silentLogger } from '../../src/github/publication/publish.js';
+import { LruSnapshotCache } from '../../src/github/platform/snapshot-cache.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../src/github/platform/tarball.js';
 import { API_BASE, createPublishApp, INSTALLATION, OWNER, REPO, userJson, type PublishTestApp } from './harness.js';
 
 let t: PublishTestApp;

@@ -15,7 +15,7 @@ import {
   verfahrenOfPaths,
 } from '../../src/core/publication.js';
 import { fixtureSnapshot } from './fixture.js';
-import { stageTargets } from '../../src/github/publish.js';
+import { stageTargets } from '../../src/github/publication/publish.js';
 
 describe('the fixture estate', () => {
   test('loads without findings', () => {

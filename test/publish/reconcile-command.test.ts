@@ -4,11 +4,11 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseTrailers } from '../../src/core/publication.js';
-import { LruSnapshotCache } from '../../src/github/snapshot-cache.js';
-import { DEFAULT_ARCHIVE_LIMITS } from '../../src/github/tarball.js';
-import { Reconciler } from '../../src/github/reconcile.js';
-import type { PullRequestTarget } from '../../src/github/pull-request.js';
-import { silentLogger } from '../../src/github/publish.js';
+import { LruSnapshotCache } from '../../src/github/platform/snapshot-cache.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../src/github/platform/tarball.js';
+import { Reconciler } from '../../src/github/reconciliation/reconcile.js';
+import type { PullRequestTarget } from '../../src/github/platform/pull-request.js';
+import { silentLogger } from '../../src/github/publication/publish.js';
 import { collaboratorPermission } from '../github/app-harness.js';
 import { DIGEST, PR_HEAD, PROMOTE_BRANCH, STAGES, WOHNGELD, fixtureFiles, withDigest, withSchulung } from './fixture.js';
 import {

@@ -5,8 +5,8 @@
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { diffStageTree, treeBatches, TREE_BATCH_BOUNDS } from '../../src/core/publication.js';
-import type { GitHubClient } from '../../src/github/github-client.js';
-import { publishStage, silentLogger } from '../../src/github/publish.js';
+import type { GitHubClient } from '../../src/github/platform/github-client.js';
+import { publishStage, silentLogger } from '../../src/github/publication/publish.js';
 import { GitHubMock } from '../github/openapi-mock.js';
 import { GitServer } from './git-server.js';
 

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/checks.js';
+import { APPROVAL_CHECK, VALIDATION_CHECK } from '../../src/github/pull-request/checks.js';
 import { createQueue } from '../../src/github/queue/index.js';
 import type { JobOutcome } from '../../src/github/queue/types.js';
 import { BASE_SHA, checkRuns, createTestApp, HEAD_SHA, OWNER, pullRequestEvent, REPO, type TestApp } from '../github/app-harness.js';

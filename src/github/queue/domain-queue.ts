@@ -15,7 +15,7 @@
  *     gives up is logged and counted and left to the next reconciliation.
  */
 import { randomUUID } from 'node:crypto';
-import { loggable } from '../loggable.js';
+import { loggable } from '../platform/loggable.js';
 import { DEFAULT_RETRY, retryDelayMs, transience, type RetryPolicy } from './transient.js';
 import { MemoryTransport } from './memory.js';
 import {

@@ -9,9 +9,9 @@
  * When GitHub shows neither (protection details can be hidden from apps), the warning says so
  * and how to check by hand (README "Branch protection").
  */
-import { APPROVAL_CHECK, VALIDATION_CHECK } from './checks.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
-import type { Logger } from './publish.js';
+import { APPROVAL_CHECK, VALIDATION_CHECK } from '../pull-request/checks.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
+import type { Logger } from '../publication/publish.js';
 
 export const REQUIRED_CHECKS = [VALIDATION_CHECK, APPROVAL_CHECK] as const;
 

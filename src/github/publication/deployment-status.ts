@@ -21,10 +21,10 @@
  * process before the first write, which also makes a restart write nothing new. `success` and
  * `inactive` are final.
  */
-import { AGENT_ERROR_REASONS } from '../kubernetes/agent-status.js';
-import type { ChangeListener, Logger, Observation } from '../kubernetes/cluster-watch.js';
-import type { GitHubClient } from './github-client.js';
-import { loggable } from './loggable.js';
+import { AGENT_ERROR_REASONS } from '../../kubernetes/agent-status.js';
+import type { ChangeListener, Logger, Observation } from '../../kubernetes/cluster-watch.js';
+import type { GitHubClient } from '../platform/github-client.js';
+import { loggable } from '../platform/loggable.js';
 
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
 

@@ -20,17 +20,17 @@
  * Errors are not caught here: the event handler (app.ts) is the only place that does.
  */
 import type { Logger } from 'probot';
-import type { ParseCaches } from './parse-caches.js';
-import { latestReviews, type Review } from '../core/approval.js';
-import { plan as planPullRequest, type Plan, type PlanReview } from '../core/plan.js';
-import type { Snapshot } from '../core/snapshot.js';
-import type { Locale } from '../i18n/github.js';
-import type { IdentityResolver } from './app-identity.js';
+import type { ParseCaches } from '../platform/parse-caches.js';
+import { latestReviews, type Review } from '../../core/approval.js';
+import { plan as planPullRequest, type Plan, type PlanReview } from '../../core/plan.js';
+import type { Snapshot } from '../../core/snapshot.js';
+import type { Locale } from '../../i18n/github.js';
+import type { IdentityResolver } from '../platform/app-identity.js';
 import { APPROVAL_CHECK, checkRunName, ownAppId, publishCheckRun, VALIDATION_CHECK } from './checks.js';
 import { readContributorFacts } from './contributor-facts.js';
 import { combineSharedHead, sharedHeadPulls } from './shared-head.js';
 import { upsertStickyComment } from './comment.js';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '../platform/github-client.js';
 import {
   archiveTooLargePublication,
   noEstateChangePublication,
@@ -38,15 +38,15 @@ import {
   settingsBrokenPublication,
   type PullRequestFeedback,
 } from './pull-request-feedback.js';
-import type { PullRequestTarget } from './pull-request.js';
+import type { PullRequestTarget } from '../platform/pull-request.js';
 import { requestReviewers } from './reviewers.js';
 import { listCommits, listReviews } from './reviews.js';
-import { readDefaultBranchSettings, settingsFromSnapshot, type SettingsResult } from './settings.js';
-import type { SnapshotCache } from './snapshot-cache.js';
-import { readSnapshot, scopeOf } from './snapshot-reader.js';
-import type { ArchiveLimits } from './tarball.js';
+import { readDefaultBranchSettings, settingsFromSnapshot, type SettingsResult } from '../platform/settings.js';
+import type { SnapshotCache } from '../platform/snapshot-cache.js';
+import { readSnapshot, scopeOf } from '../platform/snapshot-reader.js';
+import type { ArchiveLimits } from '../platform/tarball.js';
 import { resolveTeams, teamKey } from './teams.js';
-import { berlinDate } from './today.js';
+import { berlinDate } from '../platform/today.js';
 
 /** At most this many older reviewed commits are read per evaluation (the newest approvals first). */
 export const MAX_REVIEWED_SNAPSHOTS = 5;
@@ -57,7 +57,7 @@ export interface EvaluationDeps {
   readonly now: () => Date;
   /** Parsed documents per repository between evaluations (optional: without it every plan parses afresh). */
   readonly parseCaches?: ParseCaches;
-  /** The app's identity, to recognise freigabe's own commits (src/github/own-commits.ts). */
+  /** The app's identity, to recognise freigabe's own commits (src/github/platform/own-commits.ts). */
   readonly identity: IdentityResolver;
 }
 

@@ -1,6 +1,6 @@
 /** The review state of a pull request, every page of it (a busy pull request has more than 30 reviews). */
-import type { PullCommit, Review } from '../core/approval.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
+import type { PullCommit, Review } from '../../core/approval.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 
 export interface PullRequestActivityParams extends RepoRef {
   readonly octokit: GitHubClient;

@@ -3,8 +3,8 @@
  * the audit facts of the source commit. Shared by publish.ts, deployments.ts and
  * promotion-pr.ts without any of them importing another for its types.
  */
-import type { Approver } from '../core/publication.js';
-import type { RepoRef } from './github-client.js';
+import type { Approver } from '../../core/publication.js';
+import type { RepoRef } from '../platform/github-client.js';
 
 export interface Logger {
   info(obj: unknown, msg?: string): void;

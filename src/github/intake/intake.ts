@@ -17,10 +17,10 @@
  */
 import type { Probot } from 'probot';
 import { parseCommand } from './commands.js';
-import type { PullLike, PullRequestTarget, RepositoryLike } from './pull-request.js';
-import { targetOf } from './pull-request.js';
-import { STATE_TTL_SECONDS, type DomainQueue } from './queue/domain-queue.js';
-import { PRIORITY } from './queue/types.js';
+import type { PullLike, PullRequestTarget, RepositoryLike } from '../platform/pull-request.js';
+import { targetOf } from '../platform/pull-request.js';
+import { STATE_TTL_SECONDS, type DomainQueue } from '../queue/domain-queue.js';
+import { PRIORITY } from '../queue/types.js';
 
 export const pullKey = (owner: string, repo: string, number: number): string => `${owner}/${repo}#${number}`;
 export const repoKey = (owner: string, repo: string): string => `${owner}/${repo}`;
@@ -184,7 +184,7 @@ export function afterMergeIntake(app: Probot, queue: DomainQueue): void {
     const owner = p.repository.owner?.login ?? p.repository.owner?.name ?? '';
     const defaultBranch = p.repository.default_branch ?? p.repository.master_branch ?? 'main';
     // A push to another branch may be a foreign push to a rendered branch: the worker checks it
-    // (src/github/rendered-guard.ts) under the repository's lock. Tags are not ours.
+    // (src/github/publication/rendered-guard.ts) under the repository's lock. Tags are not ours.
     if (p.ref !== `refs/heads/${defaultBranch}`) {
       if (!p.ref.startsWith('refs/heads/')) return;
       const push = {

@@ -2,16 +2,16 @@
  * What freigabe publishes on a pull request, built from an evaluation's outcome without any
  * I/O: the two check runs, the sticky comment's body (or none), and whom to ask for review.
  */
-import type { Diagnostic } from '../core/diagnostics.js';
-import type { Plan } from '../core/plan.js';
-import { findingMessage } from '../i18n/findings.js';
-import { githubText, INTERNAL_ERROR, type Locale } from '../i18n/github.js';
-import { formatApprovalMarkdown, formatFindingsMarkdown, formatPlanMarkdown } from '../report/markdown.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { Plan } from '../../core/plan.js';
+import { findingMessage } from '../../i18n/findings.js';
+import { githubText, INTERNAL_ERROR, type Locale } from '../../i18n/github.js';
+import { formatApprovalMarkdown, formatFindingsMarkdown, formatPlanMarkdown } from '../../report/markdown.js';
 import { ANNOTATION_BATCH, annotationOf, APPROVAL_CHECK, clip, prioritiseAnnotations, VALIDATION_CHECK, type Annotation, type CheckRunContent } from './checks.js';
 import { COMMENT_MARKER, COMMENT_MAX_CHARS } from './comment.js';
-import type { PullRequestTarget } from './pull-request.js';
+import type { PullRequestTarget } from '../platform/pull-request.js';
 import { reviewRequest, type ReviewRequest } from './reviewers.js';
-import type { ArchiveProblem, LimitExceeded } from './tarball.js';
+import type { ArchiveProblem, LimitExceeded } from '../platform/tarball.js';
 
 export interface PullRequestFeedback {
   readonly validation: CheckRunContent;

@@ -4,7 +4,7 @@
  * stale; they are only evicted. The interface is asynchronous so that a shared cache
  * (e.g. Redis, for several app instances) can replace the in-memory one.
  */
-import type { Snapshot } from '../core/snapshot.js';
+import type { Snapshot } from '../../core/snapshot.js';
 import type { ArchiveProblem } from './tarball.js';
 
 /** What one commit's archive gave: the kept files, what was refused, and which prefixes were kept. */

@@ -6,7 +6,7 @@
  *   1. build   proposePromotion (pure): the booking text, title and body
  *   2. commit  one commit on top of the default-branch head (Git Data API: commit → tree with
  *              the file's content → commit); none when the branch already proposes that head
- *              in a commit that is freigabe's own (verified, by its bot: src/github/own-commits.ts;
+ *              in a commit that is freigabe's own (verified, by its bot: src/github/platform/own-commits.ts;
  *              parent and trailer alone can be forged) and names whoever asked for it
  *              (`Freigabe-Requested-By`, so that person cannot approve it)
  *   3. branch  create it, or reset it to that commit. The promotion branch belongs to freigabe,
@@ -16,20 +16,20 @@
  *   4. pull    the open pull request for that branch is updated, or one is opened
  *   5. review  requested from the VVs, without the author of the change
  */
-import { hasErrors } from '../core/diagnostics.js';
-import { loadEstate, loadSettings } from '../core/load.js';
-import { findStage, stageNames, type Estate } from '../core/model.js';
-import { previousStage, proposePromotion, type ProposalResult } from '../core/promotion-proposal.js';
-import { parseTrailers, TRAILER } from '../core/publication.js';
-import type { IdentityResolver } from './app-identity.js';
-import { requestersOf } from './contributor-facts.js';
-import { isOwnCommit } from './own-commits.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
+import { hasErrors } from '../../core/diagnostics.js';
+import { loadEstate, loadSettings } from '../../core/load.js';
+import { findStage, stageNames, type Estate } from '../../core/model.js';
+import { previousStage, proposePromotion, type ProposalResult } from '../../core/promotion-proposal.js';
+import { parseTrailers, TRAILER } from '../../core/publication.js';
+import type { IdentityResolver } from '../platform/app-identity.js';
+import { requestersOf } from '../pull-request/contributor-facts.js';
+import { isOwnCommit } from '../platform/own-commits.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 import type { Logger } from './publication-model.js';
-import { hasWriteAccess, refuseCommand } from './command-permission.js';
-import type { SnapshotCache } from './snapshot-cache.js';
-import { readSnapshot } from './snapshot-reader.js';
-import type { ArchiveLimits } from './tarball.js';
+import { hasWriteAccess, refuseCommand } from '../platform/command-permission.js';
+import type { SnapshotCache } from '../platform/snapshot-cache.js';
+import { readSnapshot } from '../platform/snapshot-reader.js';
+import type { ArchiveLimits } from '../platform/tarball.js';
 
 export interface PromotionPrParams extends RepoRef {
   readonly octokit: GitHubClient;

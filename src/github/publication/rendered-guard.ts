@@ -3,7 +3,7 @@
  * `rendered/*` by anyone else is repaired on its own `push` event, not at the next
  * reconciliation. The repair is the reconciliation's publication of the default-branch head
  * (trees compared, not trailers: a new commit on top, fast-forward, never forced), and it is
- * reported three ways: a warning in the log, a counter (src/github/security-events.ts), and a
+ * reported three ways: a warning in the log, a counter (src/github/publication/security-events.ts), and a
  * commit comment on the foreign commit that mentions the platform approvers, so the platform
  * team sees it where it happened.
  *
@@ -11,10 +11,10 @@
  * this is the second line. Rendered output in a separate deploy repository (`output.repository`)
  * is not watched here: freigabe only receives pushes of repositories it is installed on.
  */
-import { botLogin, type IdentityResolver } from './app-identity.js';
-import type { GitHubClient } from './github-client.js';
+import { botLogin, type IdentityResolver } from '../platform/app-identity.js';
+import type { GitHubClient } from '../platform/github-client.js';
 import { publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
-import { readDefaultBranchSettings } from './settings.js';
+import { readDefaultBranchSettings } from '../platform/settings.js';
 import { countForeignRenderedPush } from './security-events.js';
 
 const ZERO_SHA = /^0+$/;

@@ -23,12 +23,12 @@
  * identical rendered tree makes no commit; and a source commit that is an ancestor of the
  * one already published is stale (a late delivery) and is not published over a newer one.
  */
-import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
-import { loadEstate, loadSettings } from '../core/load.js';
-import type { Estate, Settings } from '../core/model.js';
-import { stageNames, findStage } from '../core/model.js';
-import { renderEstate } from '../core/render.js';
-import type { Snapshot } from '../core/snapshot.js';
+import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
+import { loadEstate, loadSettings } from '../../core/load.js';
+import type { Estate, Settings } from '../../core/model.js';
+import { stageNames, findStage } from '../../core/model.js';
+import { renderEstate } from '../../core/render.js';
+import type { Snapshot } from '../../core/snapshot.js';
 import {
   commitMessage,
   diffStageTree,
@@ -38,19 +38,19 @@ import {
   type Approver,
   type TreeBatchBounds,
   type TreeEntry,
-} from '../core/publication.js';
-import { imageChanges, nextStage } from '../core/promotion-proposal.js';
+} from '../../core/publication.js';
+import { imageChanges, nextStage } from '../../core/promotion-proposal.js';
 import { createDeployments, type DeploymentRecord } from './deployments.js';
 import { openPromotionPr, type PromotionPrResult } from './promotion-pr.js';
-import type { Review } from '../core/approval.js';
+import type { Review } from '../../core/approval.js';
 import { decideMerged } from './merge-decision.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
-import type { IdentityResolver } from './app-identity.js';
-import type { SnapshotCache } from './snapshot-cache.js';
-import { readSnapshot } from './snapshot-reader.js';
-import type { ArchiveLimits } from './tarball.js';
-import { countPublication } from '../ops/metrics.js';
-import { withWritePriority } from './write-budget.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
+import type { IdentityResolver } from '../platform/app-identity.js';
+import type { SnapshotCache } from '../platform/snapshot-cache.js';
+import { readSnapshot } from '../platform/snapshot-reader.js';
+import type { ArchiveLimits } from '../platform/tarball.js';
+import { countPublication } from '../../ops/metrics.js';
+import { withWritePriority } from '../platform/write-budget.js';
 import type { AuditInfo, Logger, StagePublication, StageStatus, StageTarget } from './publication-model.js';
 
 export const MAX_ATTEMPTS = 3;
@@ -289,7 +289,7 @@ export async function publishEstate(params: PublishEstateParams): Promise<StageP
 
 /**
  * The pull request a default-branch commit came from (`GET /commits/{sha}/pulls`), and the
- * Freigabe decided for what it merged (src/github/merge-decision.ts): only the approvals that
+ * Freigabe decided for what it merged (src/github/publication/merge-decision.ts): only the approvals that
  * counted, and the Notfall mark from the merged content, not from labels. A direct push has none.
  */
 export async function fetchAuditInfo(params: { octokit: GitHubClient; source: RepoRef; sha: string; defaultBranch: string; deps: PublicationDeps; log: Logger }): Promise<AuditInfo> {

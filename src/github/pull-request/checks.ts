@@ -4,10 +4,10 @@
  * carries at most 50 (the most important), the rest is counted in its summary.
  */
 import { createHash } from 'node:crypto';
-import type { Diagnostic, Severity } from '../core/diagnostics.js';
-import { findingMessage } from '../i18n/findings.js';
-import type { Locale } from '../i18n/github.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
+import type { Diagnostic, Severity } from '../../core/diagnostics.js';
+import { findingMessage } from '../../i18n/findings.js';
+import type { Locale } from '../../i18n/github.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 
 export const VALIDATION_CHECK = 'freigabe/validation';
 export const APPROVAL_CHECK = 'freigabe/approval';

@@ -4,10 +4,10 @@
  * When the pull request targets the default branch, the base snapshot already holds that
  * file and no extra call is made.
  */
-import type { Diagnostic } from '../core/diagnostics.js';
-import { loadSettings } from '../core/load.js';
-import { SETTINGS_FILE, type Settings } from '../core/model.js';
-import { snapshotOf, type Snapshot } from '../core/snapshot.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { loadSettings } from '../../core/load.js';
+import { SETTINGS_FILE, type Settings } from '../../core/model.js';
+import { snapshotOf, type Snapshot } from '../../core/snapshot.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
 
 export interface SettingsResult {

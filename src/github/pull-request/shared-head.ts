@@ -8,11 +8,11 @@
  *                      (GET /repos/{o}/{r}/commits/{sha}/pulls, one call)
  *   combineSharedHead  the conjunction of their check contents (pure)
  */
-import type { Locale } from '../i18n/github.js';
+import type { Locale } from '../../i18n/github.js';
 import type { CheckRunContent, Conclusion } from './checks.js';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '../platform/github-client.js';
 import type { PullRequestFeedback } from './pull-request-feedback.js';
-import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
+import { targetOf, type PullLike, type PullRequestTarget } from '../platform/pull-request.js';
 
 const RANK: Record<Conclusion, number> = { success: 0, neutral: 1, action_required: 2, failure: 3 };
 

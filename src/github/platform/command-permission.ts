@@ -3,7 +3,7 @@
  * access to the repository (GET …/collaborators/{username}/permission → role admin, maintain or
  * write). Everybody else gets a polite refusal in the repository's locale.
  */
-import type { Locale } from '../i18n/github.js';
+import type { Locale } from '../../i18n/github.js';
 import type { GitHubClient } from './github-client.js';
 import { readDefaultBranchSettings } from './settings.js';
 

@@ -4,7 +4,7 @@
  * ParseCache holds one entry per path, so a repository's cache is bounded by its estate; the
  * number of repositories kept is bounded here (least recently used goes first).
  */
-import type { ParseCache } from '../core/load.js';
+import type { ParseCache } from '../../core/load.js';
 
 export class ParseCaches {
   private readonly caches = new Map<string, ParseCache>();

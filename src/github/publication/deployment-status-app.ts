@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Probot } from 'probot';
-import { parseClusterConfig, type ClusterConfig } from '../kubernetes/cluster-config.js';
-import { ClusterStatusSource, loadKubeConfigs, type KubeConfigOptions } from '../kubernetes/cluster-watch.js';
+import { parseClusterConfig, type ClusterConfig } from '../../kubernetes/cluster-config.js';
+import { ClusterStatusSource, loadKubeConfigs, type KubeConfigOptions } from '../../kubernetes/cluster-watch.js';
 import { DeploymentStatusPublisher } from './deployment-status.js';
-import type { GitHubClient } from './github-client.js';
-import { loggable } from './loggable.js';
+import type { GitHubClient } from '../platform/github-client.js';
+import { loggable } from '../platform/loggable.js';
 
 export interface ClusterStatus {
   readonly config: ClusterConfig;

@@ -3,9 +3,9 @@
  * tarball (`GET /repos/{o}/{r}/tarball/{sha}`, a redirect to the archive), read by the
  * bounded extractor and cached by commit.
  */
-import { loadSettings } from '../core/load.js';
-import { SETTINGS_FILE, type Settings } from '../core/model.js';
-import { snapshotOf } from '../core/snapshot.js';
+import { loadSettings } from '../../core/load.js';
+import { SETTINGS_FILE, type Settings } from '../../core/model.js';
+import { snapshotOf } from '../../core/snapshot.js';
 import type { GitHubClient, RepoRef } from './github-client.js';
 import type { CommitSnapshot, SnapshotCache } from './snapshot-cache.js';
 import { extractTarball, type ArchiveLimits, type LimitExceeded } from './tarball.js';

@@ -14,19 +14,19 @@
  * `reconcileIntervalMinutes` has passed; a tick never overlaps the previous one; the timer is
  * unref'd so it never keeps the process alive.
  */
-import type { GitHubClient, RepoRef } from './github-client.js';
-import { loggable } from './loggable.js';
-import { targetOf, type PullLike, type PullRequestTarget } from './pull-request.js';
-import { proposePromotions, publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from './publish.js';
-import type { PromotionPrResult } from './promotion-pr.js';
-import { DEFAULT_SETTINGS } from '../core/model.js';
-import { countPublication } from '../ops/metrics.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
+import { loggable } from '../platform/loggable.js';
+import { targetOf, type PullLike, type PullRequestTarget } from '../platform/pull-request.js';
+import { proposePromotions, publishCommit, type Logger, type PublicationDeps, type PublishCommitResult } from '../publication/publish.js';
+import type { PromotionPrResult } from '../publication/promotion-pr.js';
+import { DEFAULT_SETTINGS } from '../../core/model.js';
+import { countPublication } from '../../ops/metrics.js';
 
 export interface ReconcileRepositoryParams extends RepoRef {
   readonly octokit: GitHubClient;
   readonly log: Logger;
   readonly deps: PublicationDeps;
-  /** The pull-request evaluation (src/github/evaluate.ts); left out, open pull requests are not re-evaluated. */
+  /** The pull-request evaluation (src/github/pull-request/evaluate.ts); left out, open pull requests are not re-evaluated. */
   readonly evaluate?: (target: PullRequestTarget) => Promise<void>;
 }
 

@@ -9,20 +9,20 @@
  * the labels it carried at `merged_at` — replayed from the timeline, so removing `notfall` right
  * after the merge changes nothing.
  */
-import type { PullCommit, Review } from '../core/approval.js';
-import { plan } from '../core/plan.js';
-import type { Approver } from '../core/publication.js';
-import type { IdentityResolver } from './app-identity.js';
-import { labelsAt, type TimelineEvent } from '../core/dismissed-reviews.js';
-import { readContributorFacts } from './contributor-facts.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
-import type { PullRequestTarget } from './pull-request.js';
-import { listCommits } from './reviews.js';
-import type { SnapshotCache } from './snapshot-cache.js';
-import { readSnapshot } from './snapshot-reader.js';
-import type { ArchiveLimits } from './tarball.js';
-import { resolveTeams, teamKey } from './teams.js';
-import { berlinDate } from './today.js';
+import type { PullCommit, Review } from '../../core/approval.js';
+import { plan } from '../../core/plan.js';
+import type { Approver } from '../../core/publication.js';
+import type { IdentityResolver } from '../platform/app-identity.js';
+import { labelsAt, type TimelineEvent } from '../../core/dismissed-reviews.js';
+import { readContributorFacts } from '../pull-request/contributor-facts.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
+import type { PullRequestTarget } from '../platform/pull-request.js';
+import { listCommits } from '../pull-request/reviews.js';
+import type { SnapshotCache } from '../platform/snapshot-cache.js';
+import { readSnapshot } from '../platform/snapshot-reader.js';
+import type { ArchiveLimits } from '../platform/tarball.js';
+import { resolveTeams, teamKey } from '../pull-request/teams.js';
+import { berlinDate } from '../platform/today.js';
 
 export interface MergedPull {
   readonly number: number;

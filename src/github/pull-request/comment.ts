@@ -2,7 +2,7 @@
  * One sticky comment per pull request, found again by a hidden marker and updated in place.
  * Only a bot's comment counts as ours: a person quoting the marker does not take it over.
  */
-import type { GitHubClient, RepoRef } from './github-client.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 
 export const COMMENT_MARKER = '<!-- freigabe:plan -->';
 /** GitHub rejects comment bodies over 65,536 characters. */

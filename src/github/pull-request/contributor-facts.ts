@@ -9,16 +9,16 @@
  *   dismissed   requests for changes that someone dismissed (the timeline), read only when a
  *               review list holds a DISMISSED review.
  *   requester   who ran `/freigabe promote`, from the `Freigabe-Requested-By` trailer of a commit
- *               that is freigabe's own (src/github/own-commits.ts); a trailer in anyone else's
+ *               that is freigabe's own (src/github/platform/own-commits.ts); a trailer in anyone else's
  *               commit is ignored.
  */
-import type { PullCommit, Review } from '../core/approval.js';
-import { dismissedChangeRequests, needsTimeline, type TimelineEvent } from '../core/dismissed-reviews.js';
-import { TRAILER, trailerLines } from '../core/publication.js';
-import type { AppIdentity } from './app-identity.js';
-import type { GitHubClient } from './github-client.js';
-import { isOwnCommit, type GitCommitIdentity } from './own-commits.js';
-import type { PullRequestTarget } from './pull-request.js';
+import type { PullCommit, Review } from '../../core/approval.js';
+import { dismissedChangeRequests, needsTimeline, type TimelineEvent } from '../../core/dismissed-reviews.js';
+import { TRAILER, trailerLines } from '../../core/publication.js';
+import type { AppIdentity } from '../platform/app-identity.js';
+import type { GitHubClient } from '../platform/github-client.js';
+import { isOwnCommit, type GitCommitIdentity } from '../platform/own-commits.js';
+import type { PullRequestTarget } from '../platform/pull-request.js';
 
 /** Activity types that put commits on a branch. */
 const PUSHING = new Set(['push', 'force_push', 'branch_creation']);

@@ -11,9 +11,9 @@
  * The first status is `queued`: the manifests are on the branch and wait for Argo CD/Flux;
  * `success` would claim a rollout nobody has observed. The Argo CD status reader moves it on.
  */
-import { findStage, stageNames, type Estate } from '../core/model.js';
-import { digestOf } from '../core/promotion-proposal.js';
-import type { GitHubClient } from './github-client.js';
+import { findStage, stageNames, type Estate } from '../../core/model.js';
+import { digestOf } from '../../core/promotion-proposal.js';
+import type { GitHubClient } from '../platform/github-client.js';
 import type { AuditInfo, Logger, StagePublication } from './publication-model.js';
 
 export interface DeploymentRecord {

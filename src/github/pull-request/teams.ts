@@ -4,7 +4,7 @@
  * Only teams named in requirements are resolved, each once per evaluation.
  */
 import type { Logger } from 'probot';
-import type { GitHubClient } from './github-client.js';
+import type { GitHubClient } from '../platform/github-client.js';
 
 /** `@org/team` → `org/team`, or undefined for a user login. */
 export function teamKey(principal: string): string | undefined {

@@ -6,8 +6,8 @@
  * already counts.
  */
 import type { Logger } from 'probot';
-import type { ApprovalResult } from '../core/approval.js';
-import type { GitHubClient, RepoRef } from './github-client.js';
+import type { ApprovalResult } from '../../core/approval.js';
+import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 import { teamKey } from './teams.js';
 
 export interface ReviewRequest {
