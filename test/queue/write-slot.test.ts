@@ -6,7 +6,7 @@
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { budgetThrottle, WRITE_SLOT_EXPIRATION_MS } from '../../src/github/write-budget.js';
+import { budgetThrottle, WRITE_SLOT_EXPIRATION_MS } from '../../src/github/platform/write-budget.js';
 import { startRedis, until, type RedisServer } from './cluster.js';
 
 interface Limiter {
