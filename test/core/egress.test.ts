@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Diagnostic, FindingCode } from '../../src/core/diagnostics.js';
 import { findingMessage } from '../../src/i18n/findings.js';
-import { parseCidr } from '../../src/core/network.js';
+import { egressRestricted, parseCidr } from '../../src/core/network.js';
 import { renderEstate } from '../../src/core/render.js';
 import { loadEstate } from '../../src/core/load.js';
 import { EstateBuilder } from '../helpers/estate.js';
@@ -123,6 +123,27 @@ describe('egress findings', () => {
     expect([...r.files.keys()].some((p) => p.startsWith('abnahme/demo/'))).toBe(false);
     expect(r.files.get('abnahme/kustomization.yaml')).toContain('resources: []');
     expect([...r.files.keys()].some((p) => p.startsWith('vorpruefung/demo/'))).toBe(true);
+  });
+});
+
+describe('egressRestricted', () => {
+  type Spec = Parameters<typeof egressRestricted>[0];
+  const withEgress = (egress: NonNullable<NonNullable<Spec>['network']>['egress']) => ({ network: { egress } }) as unknown as Spec;
+
+  test('hoch and sehr-hoch always, whatever platform.yaml says; normal as network.egress.normal says (default open)', () => {
+    for (const spec of [undefined, {} as Spec, withEgress({}), withEgress({ normal: 'open' }), withEgress({ normal: 'restricted' })]) {
+      expect(egressRestricted(spec, 'hoch'), JSON.stringify(spec)).toBe(true);
+      expect(egressRestricted(spec, 'sehr-hoch'), JSON.stringify(spec)).toBe(true);
+    }
+    expect(egressRestricted(undefined, 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({}), 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({ normal: 'open' }), 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({ normal: 'restricted' }), 'normal')).toBe(true);
+  });
+
+  test('a Schutzbedarf the schema does not know is restricted (the safe side)', () => {
+    expect(egressRestricted(undefined, 'mittel')).toBe(true);
+    expect(egressRestricted(withEgress({ normal: 'open' }), 'Normal')).toBe(true);
   });
 });
 
