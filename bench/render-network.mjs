@@ -30,10 +30,12 @@ const walk = (dir) => {
 walk(join(root, 'environments'));
 const platform = files['environments/platform.yaml'];
 const withPlatform = (text) => ({ ...files, 'environments/platform.yaml': text });
+const allNormal = (f) => Object.fromEntries(Object.entries(f).map(([p, t]) => [p, p.endsWith('/verfahren.yaml') ? t.replace(/schutzbedarf: .*/, 'schutzbedarf: normal') : t]));
 const variants = [
   ['example estate', files],
   ['  traffic: ingress everywhere', withPlatform(platform.replace(/    traffic:\n      gateway:[\s\S]*?(?=    egress:)/, ''))],
-  ['  egress: open', withPlatform(platform.replace(/    egress:[\s\S]*?(?=  stages:)/, ''))],
+  // hoch and sehr-hoch are always restricted: egress is open only where every Fachverfahren is normal.
+  ['  egress: open (all normal)', allNormal(withPlatform(platform.replace(/    egress:[\s\S]*?(?=  stages:)/, '')))],
   ['  none of network and rollout', withPlatform(platform.replace(/  network:[\s\S]*?(?=  stages:)/, '').replace(/      network:\n        traffic:\n.*\n/, '').replace(/      rollout: .*\n/, ''))],
 ].map(([name, f]) => ({ name, estate: loadEstate({ snapshot: snapshotOf(f) }).value, cpu: 0 }));
 

@@ -64,11 +64,18 @@ describe('kubectl kustomize builds every rendered directory', () => {
     const r = renderEstate({ estate: estateFrom(readTree(join(FIXTURES, 'basic'))) });
     const built = buildAll('basic', r.files);
     expect([...built.keys()]).toEqual(['produktion/wohngeld', 'vorpruefung/meldewesen', 'vorpruefung/wohngeld', 'produktion', 'vorpruefung']);
-    expect(built.get('produktion')!.length).toBe(12);
+    expect(built.get('produktion')!.length).toBe(13);
+    // Without network settings wohngeld (hoch) is default-deny for egress, meldewesen (normal) is not.
+    const policies = (dir: string) => built.get(dir)!.filter((o) => o.kind === 'NetworkPolicy');
+    for (const dir of ['produktion/wohngeld', 'vorpruefung/wohngeld']) {
+      expect(policies(dir).map((o) => o.metadata.name).sort(), dir).toEqual(['allow-egress', 'allow-ingress', 'default-deny']);
+      expect(policies(dir).find((o) => o.metadata.name === 'default-deny').spec.policyTypes, dir).toEqual(['Ingress', 'Egress']);
+    }
+    expect(policies('vorpruefung/meldewesen').map((o) => [o.metadata.name, o.spec.policyTypes])).toEqual([['default-deny', ['Ingress']]]);
   });
 
   // What kustomize built (Go's YAML, read back) is still valid for the published model of its kind.
-  test.each(['traffic-gateway', 'traffic-ingress-class', 'egress-restricted', 'rollout-surge-headroom'])('the %s fixture, validated against the published models after the build', (name) => {
+  test.each(['basic', 'traffic-gateway', 'traffic-ingress-class', 'egress-restricted', 'rollout-surge-headroom'])('the %s fixture, validated against the published models after the build', (name) => {
     const r = renderEstate({ estate: estateFrom(readTree(join(FIXTURES, name))) });
     expect(r.diagnostics).toEqual([]);
     const built = buildAll(name, r.files);

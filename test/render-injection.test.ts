@@ -79,7 +79,9 @@ describe('hostile values stay values', () => {
   test('renders without findings, the same files as benign values', () => {
     expect(hostile.diagnostics).toEqual([]);
     expect([...hostile.files.keys()]).toEqual([...benign.files.keys()]);
-    expect([...hostile.files.keys()].filter((p) => p.startsWith('produktion/wohngeld/')).length).toBe(11);
+    // wohngeld is hoch: networkpolicy-allow-egress is among them.
+    expect([...hostile.files.keys()].filter((p) => p.startsWith('produktion/wohngeld/')).length).toBe(12);
+    expect(hostile.files.has('produktion/wohngeld/networkpolicy-allow-egress.yaml')).toBe(true);
   });
 
   test('every file holds exactly one document of the intended kind, with the same keys as with benign values', () => {

@@ -1,7 +1,8 @@
 /**
  * Traffic, egress and rollouts as platform.yaml configures them: golden renders of one fixture
  * per case (both traffic modes, egress restricted, surge headroom), next to the basic fixture
- * that shows the defaults (Ingress class nginx from ingress-nginx, egress open, no surge).
+ * that shows the defaults (Ingress class nginx from ingress-nginx, default-deny egress for
+ * Schutzbedarf hoch and open for normal, no surge).
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -143,10 +144,38 @@ describe('egress', () => {
     expect(restricted.files.has('vorpruefung/meldewesen/networkpolicy-allow-egress.yaml')).toBe(true);
   });
 
-  test('without network.egress every Fachverfahren keeps open egress, also with Schutzbedarf hoch', () => {
+  test('without network.egress: hoch and sehr-hoch are default-deny with DNS (schema default) and the own namespace; normal stays open', () => {
+    const policyTypes = (r: ReturnType<typeof render>, dir: string) => obj(r.files.get(`${dir}/networkpolicy-default-deny.yaml`)).spec.policyTypes;
     const basic = render('basic');
-    expect([...basic.files.keys()].filter((p) => p.includes('allow-egress'))).toEqual([]);
-    expect(obj(basic.files.get('produktion/wohngeld/networkpolicy-default-deny.yaml')).spec.policyTypes).toEqual(['Ingress']);
+    expect(basic.diagnostics).toEqual([]);
+    const onlyDnsAndNamespace = [
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      { to: [{ podSelector: {} }] },
+    ];
+    // wohngeld is hoch, meldewesen normal; the platform says nothing about network.
+    expect(files('basic')['environments/platform.yaml']).not.toContain('network');
+    for (const stage of ['vorpruefung', 'produktion']) {
+      expect(policyTypes(basic, `${stage}/wohngeld`)).toEqual(['Ingress', 'Egress']);
+      expect(obj(basic.files.get(`${stage}/wohngeld/networkpolicy-allow-egress.yaml`)).spec.egress).toEqual(onlyDnsAndNamespace);
+    }
+    expect(policyTypes(basic, 'vorpruefung/meldewesen')).toEqual(['Ingress']);
+    expect([...basic.files.keys()].filter((p) => p.includes('allow-egress')).sort()).toEqual(['produktion/wohngeld/networkpolicy-allow-egress.yaml', 'vorpruefung/wohngeld/networkpolicy-allow-egress.yaml']);
+    // sehr-hoch likewise.
+    const f = files('basic');
+    f['environments/verfahren/meldewesen/verfahren.yaml'] = f['environments/verfahren/meldewesen/verfahren.yaml'].replace('schutzbedarf: normal', 'schutzbedarf: sehr-hoch');
+    const sehrHoch = renderEstate({ estate: estateFrom(f) });
+    expect(policyTypes(sehrHoch, 'vorpruefung/meldewesen')).toEqual(['Ingress', 'Egress']);
+    expect(obj(sehrHoch.files.get('vorpruefung/meldewesen/networkpolicy-allow-egress.yaml')).spec.egress).toEqual(onlyDnsAndNamespace);
+    // normal: restricted, with nothing else under network.egress, restricts normal too.
+    const g = files('basic');
+    g['environments/platform.yaml'] = g['environments/platform.yaml'].replace('  stages:\n', '  network: { egress: { normal: restricted } }\n  stages:\n');
+    const normal = renderEstate({ estate: estateFrom(g) });
+    expect(normal.diagnostics).toEqual([]);
+    expect(policyTypes(normal, 'vorpruefung/meldewesen')).toEqual(['Ingress', 'Egress']);
+    expect(obj(normal.files.get('vorpruefung/meldewesen/networkpolicy-allow-egress.yaml')).spec.egress).toEqual(onlyDnsAndNamespace);
   });
 });
 

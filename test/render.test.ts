@@ -157,9 +157,11 @@ describe('rendering the basic fixture', () => {
     expect(result.files.has('vorpruefung/wohngeld/poddisruptionbudget-web.yaml')).toBe(false);
   });
 
-  test('network policies: default deny, plus ingress to ported components from the namespace and the ingress controller', () => {
+  test('network policies: default deny (egress too for Schutzbedarf hoch), plus ingress to ported components from the namespace and the ingress controller', () => {
+    // wohngeld is hoch: egress is denied by default without any network settings; meldewesen (normal) keeps it open.
     const deny = obj(result.files.get('produktion/wohngeld/networkpolicy-default-deny.yaml'));
-    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(obj(result.files.get('vorpruefung/meldewesen/networkpolicy-default-deny.yaml')).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     const allow = obj(result.files.get('produktion/wohngeld/networkpolicy-allow-ingress.yaml'));
     expect(allow.spec.podSelector.matchExpressions[0].values).toEqual(['db', 'web']);
     expect(allow.spec.ingress).toEqual([

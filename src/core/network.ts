@@ -1,8 +1,9 @@
 /**
  * What platform.yaml says about traffic, egress and rollouts for one stage, with the defaults
  * the schemas declare (src/core/generated/schema-defaults.ts): an estate that says nothing
- * renders what earlier versions rendered — Ingress of class nginx admitted from ingress-nginx,
- * egress open, no surge.
+ * renders Ingress of class nginx admitted from ingress-nginx and no surge, as earlier versions
+ * did; egress is default-deny for Schutzbedarf hoch and sehr-hoch always (DNS from the schema
+ * default) and open for normal unless the platform restricts it.
  *
  * Egress destinations (platform-wide, per stage, per booking) share one shape; `egressProblem`
  * says why one cannot become a NetworkPolicy peer, for integrity findings and for the renderer,
@@ -77,11 +78,14 @@ export function trafficOf(spec: PlatformSpec | undefined, stage: Stage): Traffic
   return { mode: 'ingress', ingress: { className: i.className }, gateway: null, peer: { namespace: i.namespace, podLabels: labels(i.podLabels) } };
 }
 
-/** Whether a Fachverfahren's egress is restricted: only where the platform configures egress. */
+/**
+ * Whether a Fachverfahren's egress is restricted: always for Schutzbedarf hoch and sehr-hoch (and
+ * any value other than normal, the safe side), whatever platform.yaml says; for normal as
+ * `network.egress.normal` says (default open).
+ */
 export function egressRestricted(spec: PlatformSpec | undefined, schutzbedarf: string): boolean {
-  const egress = spec?.network?.egress;
-  if (!egress) return false;
-  return schutzbedarf !== 'normal' || (egress.normal ?? DEFAULT_NORMAL) === 'restricted';
+  if (schutzbedarf !== 'normal') return true;
+  return (spec?.network?.egress?.normal ?? DEFAULT_NORMAL) === 'restricted';
 }
 
 function rule(d: EgressDestination): EgressRuleModel {

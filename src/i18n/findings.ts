@@ -167,8 +167,8 @@ export const FINDING_MESSAGES: Record<FindingCode, { de: Text; en: Text }> = {
     en: (p) => `Egress destination ${s(p, 'cidr')} is too broad: a booking may open at most a /${s(p, 'min')} network; broader destinations belong in platform.yaml.`,
   },
   'egress-not-restricted': {
-    de: (p) => `Egress von ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) ist in ${s(p, 'stage')} nicht eingeschränkt; die Egress-Ziele wirken erst, wenn die Plattform Egress einschränkt.`,
-    en: (p) => `Egress of ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) is not restricted in ${s(p, 'stage')}; the egress destinations take effect once the platform restricts egress.`,
+    de: (p) => `Egress von ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) ist in ${s(p, 'stage')} offen, da platform.yaml Schutzbedarf normal nicht einschränkt (network.egress.normal); die Egress-Ziele wirken erst mit normal: restricted.`,
+    en: (p) => `Egress of ${s(p, 'verfahren')} (Schutzbedarf ${s(p, 'schutzbedarf')}) is open in ${s(p, 'stage')} because platform.yaml does not restrict Schutzbedarf normal (network.egress.normal); the egress destinations take effect with normal: restricted.`,
   },
   'vertretung-expired': {
     de: (p) => `Vertretung von ${s(p, 'login')} ist seit ${s(p, 'until')} abgelaufen und zählt nicht mehr als Freigabe.`,

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Diagnostic, FindingCode } from '../../src/core/diagnostics.js';
-import { parseCidr } from '../../src/core/network.js';
+import { findingMessage } from '../../src/i18n/findings.js';
+import { egressRestricted, parseCidr } from '../../src/core/network.js';
 import { renderEstate } from '../../src/core/render.js';
 import { loadEstate } from '../../src/core/load.js';
 import { EstateBuilder } from '../helpers/estate.js';
@@ -15,7 +16,7 @@ function only(diagnostics: readonly Diagnostic[], code: FindingCode) {
   return diagnostics.filter((d) => d.code === code).map((d) => ({ file: d.file, line: d.line, path: d.path, params: d.params }));
 }
 
-/** The minimal estate with restricted egress and Verfahren demo at Schutzbedarf hoch. */
+/** The minimal estate with network.egress configured and Verfahren demo at Schutzbedarf hoch. */
 const restricted = () =>
   EstateBuilder.minimal()
     .platform((p) => {
@@ -82,20 +83,34 @@ describe('egress findings', () => {
     ]);
   });
 
-  test('egress-not-restricted (info): declared destinations where egress is open', () => {
+  test('egress-not-restricted (info): declared destinations of a Schutzbedarf normal Fachverfahren whose egress is open', () => {
     const declare = (b: EstateBuilder) =>
       b.booking('demo', 'abnahme', (d) => {
         d.spec.egress = [{ namespace: 'shared-db', ports: [5432] }];
       });
-    // No network.egress on the platform: open for every Schutzbedarf.
-    const open = declare(EstateBuilder.minimal().verfahren('demo', (v) => (v.spec.schutzbedarf = 'hoch')));
+    const normal = (b: EstateBuilder) => b.verfahren('demo', (v) => (v.spec.schutzbedarf = 'normal'));
+    // No network.egress on the platform: normal is open.
+    const open = declare(normal(EstateBuilder.minimal()));
     const found = open.validate().diagnostics;
     expect(found.map((d) => [d.code, d.severity, d.line, d.path])).toEqual([['egress-not-restricted', 'info', open.lineOf(BOOKING, 'egress:'), '/spec/egress']]);
-    expect(found[0].params).toEqual({ verfahren: 'demo', stage: 'abnahme', schutzbedarf: 'hoch' });
-    // Schutzbedarf normal with network.egress but normal: open.
-    expect(only(declare(restricted().verfahren('demo', (v) => (v.spec.schutzbedarf = 'normal'))).validate().diagnostics, 'egress-not-restricted')).toHaveLength(1);
-    // Restricted: no finding.
-    expect(declare(restricted()).validate().diagnostics).toEqual([]);
+    expect(found[0].params).toEqual({ verfahren: 'demo', stage: 'abnahme', schutzbedarf: 'normal' });
+    expect(findingMessage(found[0], 'de')).toBe(
+      'Egress von demo (Schutzbedarf normal) ist in abnahme offen, da platform.yaml Schutzbedarf normal nicht einschränkt (network.egress.normal); die Egress-Ziele wirken erst mit normal: restricted.',
+    );
+    expect(findingMessage(found[0], 'en')).toContain('take effect with normal: restricted');
+    // network.egress without normal (default open), and normal: open written out.
+    expect(only(declare(normal(restricted())).validate().diagnostics, 'egress-not-restricted')).toHaveLength(1);
+    expect(only(declare(normal(restricted()).platform((p) => (p.spec.network!.egress!.normal = 'open'))).validate().diagnostics, 'egress-not-restricted')).toHaveLength(1);
+    // normal: restricted: no finding.
+    expect(declare(normal(restricted()).platform((p) => (p.spec.network!.egress!.normal = 'restricted'))).validate().diagnostics).toEqual([]);
+    // hoch and sehr-hoch are restricted whatever the platform says: never this finding, with or without network.egress
+    // (sehr-hoch gets placement findings in the minimal estate's clusters, which are not this test's concern).
+    for (const schutzbedarf of ['hoch', 'sehr-hoch'] as const) {
+      for (const b of [EstateBuilder.minimal(), restricted()]) {
+        expect(only(declare(b.verfahren('demo', (v) => (v.spec.schutzbedarf = schutzbedarf))).validate().diagnostics, 'egress-not-restricted'), schutzbedarf).toEqual([]);
+      }
+    }
+    expect(declare(EstateBuilder.minimal().verfahren('demo', (v) => (v.spec.schutzbedarf = 'hoch'))).validate().diagnostics).toEqual([]);
   });
 
   test('a booking with a refused destination is not rendered; the rest of the stage is', () => {
@@ -108,6 +123,27 @@ describe('egress findings', () => {
     expect([...r.files.keys()].some((p) => p.startsWith('abnahme/demo/'))).toBe(false);
     expect(r.files.get('abnahme/kustomization.yaml')).toContain('resources: []');
     expect([...r.files.keys()].some((p) => p.startsWith('vorpruefung/demo/'))).toBe(true);
+  });
+});
+
+describe('egressRestricted', () => {
+  type Spec = Parameters<typeof egressRestricted>[0];
+  const withEgress = (egress: NonNullable<NonNullable<Spec>['network']>['egress']) => ({ network: { egress } }) as unknown as Spec;
+
+  test('hoch and sehr-hoch always, whatever platform.yaml says; normal as network.egress.normal says (default open)', () => {
+    for (const spec of [undefined, {} as Spec, withEgress({}), withEgress({ normal: 'open' }), withEgress({ normal: 'restricted' })]) {
+      expect(egressRestricted(spec, 'hoch'), JSON.stringify(spec)).toBe(true);
+      expect(egressRestricted(spec, 'sehr-hoch'), JSON.stringify(spec)).toBe(true);
+    }
+    expect(egressRestricted(undefined, 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({}), 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({ normal: 'open' }), 'normal')).toBe(false);
+    expect(egressRestricted(withEgress({ normal: 'restricted' }), 'normal')).toBe(true);
+  });
+
+  test('a Schutzbedarf the schema does not know is restricted (the safe side)', () => {
+    expect(egressRestricted(undefined, 'mittel')).toBe(true);
+    expect(egressRestricted(withEgress({ normal: 'open' }), 'Normal')).toBe(true);
   });
 });
 

@@ -202,7 +202,7 @@ export interface Size {
   pricePerMonth: number | string;
 }
 /**
- * How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, egress open — the output of earlier versions.
+ * How traffic reaches the Fachverfahren and where it may go, for every stage (a stage's own network settings take precedence). Absent: Ingress of class nginx from the namespace ingress-nginx, as in earlier versions; egress default-deny for Schutzbedarf hoch and sehr-hoch (DNS: kube-dns in kube-system), open for normal.
  */
 export interface Network {
   traffic?: Traffic;
@@ -265,7 +265,7 @@ export interface CommonLabels1 {
   [k: string]: string;
 }
 /**
- * Restricted egress: present, every Fachverfahren with Schutzbedarf hoch or sehr-hoch gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Absent: egress stays open for every Fachverfahren.
+ * Every Fachverfahren with Schutzbedarf hoch or sehr-hoch always gets a default-deny egress NetworkPolicy that allows DNS, its own namespace, the destinations allowed here and in its stage, and those its booking declares. Here: the cluster DNS, the allowed destinations, and whether Schutzbedarf normal is restricted too.
  *
  * This interface was referenced by `EstateDocuments`'s JSON-Schema
  * via the `definition` "egress".
@@ -610,7 +610,7 @@ export interface BookingDocument {
      */
     components: Component[];
     /**
-     * Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted (Schutzbedarf hoch and sehr-hoch once the platform restricts egress). Host names cannot be used: NetworkPolicy matches addresses only.
+     * Destinations this Fachverfahren reaches in this stage (IP ranges or cluster namespaces, with ports). They matter where egress is restricted: always for Schutzbedarf hoch and sehr-hoch, for normal where platform.yaml says normal: restricted. Host names cannot be used: NetworkPolicy matches addresses only.
      *
      * @maxItems 50
      */
