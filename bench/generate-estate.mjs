@@ -134,6 +134,11 @@ spec:
 }
 
 /** Writes the estate of N Fachverfahren; `touched` changes one of them (the second commit). */
+/** The estate's files as a record (path → text), for the benches that serve it from a fake GitHub. */
+export function estateFiles(n, touched = false) {
+  return Object.fromEntries(files(n, touched));
+}
+
 function files(n, touched) {
   const out = new Map();
   const width = String(n).length;

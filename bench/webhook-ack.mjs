@@ -1,22 +1,30 @@
 #!/usr/bin/env node
 /**
  * Webhook acknowledgement: p50/p99 of the time until the app answers, for a burst of 100
- * pull-request deliveries sent while a first publication runs — in-process (one replica, no
- * REDIS_URL) and with Redis (two replicas, a local redis-server). The app is the real entry
- * (dist/src/start.js) against the GitHub-shaped fake of the replica tests, all on loopback.
- * Run after `npm run build`: `node bench/webhook-ack.mjs` (needs redis-server on PATH);
+ * pull-request deliveries sent while a first publication runs. Three set-ups, all on loopback:
+ *   in-process   one replica, no REDIS_URL (the embedded default of `npm start`)
+ *   redis        two replicas (FREIGABE_ROLE=all) on a local redis-server
+ *   redis-split  two webhooks-only replicas (FREIGABE_ROLE=webhooks) receive the deliveries,
+ *                one replica with FREIGABE_ROLE=all runs the jobs
+ * The app is the real entry (dist/src/start.js) against the GitHub-shaped fake of the replica
+ * tests; the deliveries are sent from a worker thread, so the fake's own work (tarballs) does
+ * not delay the sender's clock. Run after `npm run build`:
+ *   node bench/webhook-ack.mjs [--mode in-process|redis|redis-split] [--fachverfahren N]
+ * (needs redis-server on PATH). --fachverfahren N serves the synthetic estate of
+ * bench/generate-estate.mjs instead of the small test estate, so the publication is large;
  * BENCH_PARALLEL=1 sends one delivery at a time (default 10 at a time).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 // The test support is TypeScript; bundle it once (same depth below the root as test/queue/).
 const out = join(root, 'dist', 'bench-support');
 mkdirSync(out, { recursive: true });
-await build({
+if (isMainThread) await build({
   absWorkingDir: root,
   entryPoints: { cluster: 'test/queue/cluster.ts', 'fake-github': 'test/queue/fake-github.ts', scenario: 'test/queue/scenario.ts' },
   outdir: out,
@@ -37,61 +45,88 @@ await build({
 });
 const load = (name) => import(pathToFileURL(join(out, `${name}.mjs`)).href);
 const { deliver, Replica, startRedis, until } = await load('cluster');
-const { FakeGitHub } = await load('fake-github');
-const { merge, openPull, pullRequestDelivery, pushDelivery, seedEstate, at } = await load('scenario');
-
-const BURST = 100;
-const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function run(mode) {
-  const fake = new FakeGitHub();
-  const replicaCount = mode === 'redis' ? 2 : 1;
-  await fake.start(replicaCount);
-  const redis = mode === 'redis' ? await startRedis() : undefined;
-  const replicas = [];
-  try {
-    for (let i = 0; i < replicaCount; i++) replicas.push(await Replica.start({ githubPort: fake.ports[i], ...(redis ? { redisUrl: redis.url } : {}) }));
-    const main = seedEstate(fake);
-    const numbers = Array.from({ length: 20 }, (_, i) => i + 1);
-    const heads = new Map(numbers.map((n) => [n, openPull(fake, main, n, BURST / numbers.length)]));
-    const deliveries = numbers.flatMap((n) => heads.get(n).map((sha, i) => pullRequestDelivery(fake, i === 0 ? 'opened' : 'synchronize', n, sha, at(i + 1))));
-    const burst = async (list) => {
-      const times = [];
-      const statuses = new Set();
-      let next = 0;
-      await Promise.all(Array.from({ length: PARALLEL }, async () => {
-        while (next < list.length) {
-          const i = next++;
-          const { status, ms } = await deliver(replicas[i % replicas.length].port, list[i]);
-          statuses.add(status);
-          times.push(ms);
-        }
-      }));
-      times.sort((a, b) => a - b);
-      return `p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${[...statuses].join(',')}`;
-    };
+if (!isMainThread) {
+  // The sender: its own event loop, so only the app's answer (and the machine's two cores) set the times.
+  const { ports, deliveries, parallel } = workerData;
+  const times = [];
+  const statuses = new Set();
+  let next = 0;
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (next < deliveries.length) {
+      const i = next++;
+      const { status, ms } = await deliver(ports[i % ports.length], deliveries[i]);
+      statuses.add(status);
+      times.push(ms);
+    }
+  }));
+  parentPort.postMessage({ times, statuses: [...statuses] });
+} else {
+  const { FakeGitHub } = await load('fake-github');
+  const { merge, openPull, pullRequestDelivery, pushDelivery, seedEstate, at } = await load('scenario');
+  const { estateFiles } = await import('./generate-estate.mjs');
 
-    // for comparison: the first ten deliveries after start (cold: first connections, first compilation), then wait until they are evaluated
-    const idle = await burst(numbers.slice(0, 10).flatMap((n) => [pullRequestDelivery(fake, 'opened', n, heads.get(n)[0], at(0))]));
-    await until('the idle burst processed', () => fake.checkRuns.length >= 20, 120_000);
+  const BURST = 100;
+  const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
+  const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const only = arg('--mode');
+  const fachverfahren = arg('--fachverfahren') ? Number(arg('--fachverfahren')) : undefined;
+  const SETUPS = {
+    'in-process': { front: 1, workers: 0, redis: false },
+    redis: { front: 2, workers: 0, redis: true },
+    'redis-split': { front: 2, workers: 1, redis: true },
+  };
 
-    // the first publication of the estate (every rendered branch is new): wait until it is writing
-    const merged = merge(fake, main, 2);
-    await deliver(replicas[0].port, pushDelivery(main, merged.sha));
-    await until('the publication to start', () => fake.requests.some((r) => r.operationId === 'git/get-ref'), 60_000);
+  const send = (ports, deliveries) =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { ports, deliveries, parallel: PARALLEL } });
+      w.once('message', ({ times, statuses }) => {
+        times.sort((a, b) => a - b);
+        resolve(`p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${statuses.join(',')}`);
+      });
+      w.once('error', reject);
+    });
 
-    const during = await burst(deliveries);
-    const publishing = !fake.requests.some((r) => r.operationId === 'repos/create-deployment-status');
-    const line = `${mode.padEnd(10)} ${replicaCount} replica(s), ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):   ${idle}\n  ${BURST} deliveries during a publication:  ${during}${publishing ? '  (publication still running at the end)' : ''}`;
-    console.log(line);
-  } finally {
-    await Promise.all(replicas.map((r) => r.stop()));
-    await fake.stop();
-    await redis?.stop();
+  async function run(mode) {
+    const setup = SETUPS[mode];
+    const fake = new FakeGitHub();
+    await fake.start(setup.front + setup.workers);
+    const redis = setup.redis ? await startRedis() : undefined;
+    const replicas = [];
+    try {
+      for (let i = 0; i < setup.front + setup.workers; i++) {
+        const env = setup.workers > 0 && i < setup.front ? { FREIGABE_ROLE: 'webhooks' } : {};
+        replicas.push(await Replica.start({ githubPort: fake.ports[i], env, ...(redis ? { redisUrl: redis.url } : {}) }));
+      }
+      const ports = replicas.slice(0, setup.front).map((r) => r.port);
+      const files = fachverfahren ? estateFiles(fachverfahren) : undefined;
+      const main = files ? fake.commitFiles(files, [], 'estate', 'main') : seedEstate(fake);
+      const numbers = Array.from({ length: 20 }, (_, i) => i + 1);
+      const heads = new Map(numbers.map((n) => [n, openPull(fake, main, n, BURST / numbers.length, ...(files ? [files] : []))]));
+      const deliveries = numbers.flatMap((n) => heads.get(n).map((sha, i) => pullRequestDelivery(fake, i === 0 ? 'opened' : 'synchronize', n, sha, at(i + 1))));
+
+      // for comparison: the first ten deliveries after start (cold: first connections, first compilation), then wait until they are evaluated
+      const idle = await send(ports, numbers.slice(0, 10).map((n) => pullRequestDelivery(fake, 'opened', n, heads.get(n)[0], at(0))));
+      await until('the idle burst processed', () => fake.checkRuns.length >= 20, 600_000);
+
+      // the first publication of the estate (every rendered branch is new): wait until its archive is read
+      const merged = files ? { sha: fake.commitFiles({ ...files, 'README.md': '# merged\n' }, [main], 'merge', 'main') } : merge(fake, main, 2);
+      await deliver(ports[0], pushDelivery(main, merged.sha));
+      await until('the publication to start', () => fake.requests.some((r) => r.operationId === 'repos/download-tarball-archive' && decodeURIComponent(r.path).endsWith(merged.sha)), 120_000);
+
+      const during = await send(ports, deliveries);
+      const publishing = !fake.requests.some((r) => r.method === 'PATCH' && decodeURIComponent(r.path).includes('/git/refs/heads/rendered/'));
+      const estate = fachverfahren ? `${fachverfahren} Fachverfahren` : 'test estate';
+      const roles = setup.workers > 0 ? `${setup.front} webhooks-only + ${setup.workers} worker replica(s)` : `${setup.front} replica(s)`;
+      console.log(`${mode.padEnd(11)} ${roles}, ${estate}, ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):   ${idle}\n  ${BURST} deliveries during a publication:  ${during}${publishing ? '  (publication still running at the end)' : ''}`);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await fake.stop();
+      await redis?.stop();
+    }
   }
-}
 
-await run('in-process');
-await run('redis');
+  for (const mode of Object.keys(SETUPS)) if (!only || only === mode) await run(mode);
+}

@@ -8,7 +8,7 @@ import { freigabeApp } from './github/app.js';
 import { optionsFromEnv } from './github/options.js';
 import { startClusterStatus } from './github/publication/deployment-status-app.js';
 import { createOperations, operationsApp } from './ops/operations.js';
-import { createQueue, queueOptionsFromEnv, type DomainQueue } from './github/queue/index.js';
+import { createQueue, queueOptionsFromEnv, roleFromEnv, type DomainQueue } from './github/queue/index.js';
 import { dashboardOptionsFromEnv, mountDashboard } from './web/app.js';
 
 export { freigabeApp, EVENTS, PERMISSIONS } from './github/app.js';
@@ -25,6 +25,7 @@ export function appQueue(): DomainQueue | undefined {
 }
 
 const app: ApplicationFunction = (probot, options) => {
+  const role = roleFromEnv(process.env); // before anything starts: a wrong setting stops the start
   // Only with FREIGABE_CLUSTERS: Argo CD/Flux status → GitHub deployment statuses (src/kubernetes);
   // first, so a broken cluster file stops the start before anything else runs.
   const clusters = startClusterStatus(probot, process.env);
@@ -36,7 +37,8 @@ const app: ApplicationFunction = (probot, options) => {
     operations.shutdown.onClose('queue', () => q.close());
     queue = q;
   }
-  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false', queue })(probot);
+  if (role === 'webhooks') probot.log.info('freigabe answers webhooks only (FREIGABE_ROLE=webhooks): replicas with FREIGABE_ROLE=all run the jobs');
+  freigabeApp({ ...optionsFromEnv(process.env), reconcile: process.env.FREIGABE_RECONCILE !== 'false', queue, workers: role === 'all' })(probot);
   const dashboard = dashboardOptionsFromEnv(process.env);
   mountDashboard(probot, options?.addHandler, clusters ? { ...dashboard, statusSource: clusters.source } : dashboard); // /freigabe/
 };

@@ -43,6 +43,12 @@ export interface FreigabeAppOptions extends Partial<Omit<EvaluationDeps, 'identi
   readonly queue?: DomainQueue;
   /** Told about every job's outcome (metrics); only used when the app creates its queue. */
   readonly observer?: QueueObserver;
+  /**
+   * Run the queue's jobs (and the reconciliation) in this process (default). false: intake only —
+   * the process answers webhooks and queues their jobs, other replicas on the same Redis run them
+   * (FREIGABE_ROLE=webhooks, README "Several replicas").
+   */
+  readonly workers?: boolean;
 }
 
 export function freigabeApp(options: FreigabeAppOptions = {}) {
@@ -59,7 +65,8 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
     pullRequestIntake(withEventLog(app), queue); // handler logs name delivery, event and repository
     registerEvaluationWorkers({ app, queue, deps });
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
-    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: options.reconcile ?? false, queue })(app);
-    queue.start();
+    const workers = options.workers ?? true;
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: workers && (options.reconcile ?? false), queue })(app);
+    if (workers) queue.start();
   };
 }

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -105,7 +106,9 @@ export class Replica {
   /** The real app entry with REDIS_URL (or without: in-process) against the fake GitHub at `githubPort`. */
   static async start(options: { githubPort: number; redisUrl?: string; env?: Record<string, string> }): Promise<Replica> {
     const port = await freePort();
-    const child = spawn(process.execPath, [START], {
+    // QUEUE_TEST_NODE_ARGS adds Node options to each replica (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    const nodeArgs = process.env.QUEUE_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, START], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -118,7 +121,7 @@ export class Replica {
         GHE_PROTOCOL: 'http',
         HOST: '127.0.0.1',
         PORT: String(port),
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: process.env.QUEUE_TEST_LOG_LEVEL ?? 'info',
         LOG_FORMAT: 'json',
         NO_SMEE_SETUP: 'true',
         FREIGABE_RECONCILE: 'false',
@@ -163,16 +166,31 @@ export interface Delivery {
   readonly payload: unknown;
 }
 
+/** One keep-alive connection pool for all deliveries: node:http costs the sender less than fetch. */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
 /** POSTs a delivery as GitHub does; resolves with the status and the time until the answer. */
-export async function deliver(port: number, delivery: Delivery): Promise<{ status: number; ms: number }> {
-  const body = JSON.stringify(delivery.payload);
+export function deliver(port: number, delivery: Delivery): Promise<{ status: number; ms: number }> {
+  const body = Buffer.from(JSON.stringify(delivery.payload));
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
   const start = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': delivery.name, 'x-github-delivery': delivery.id, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/test' },
-    body,
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/github/webhooks',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-github-event': delivery.name, 'x-github-delivery': delivery.id, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/test' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - start }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - start };
 }

@@ -30,7 +30,7 @@ async function startReplica(i: number): Promise<Replica> {
 beforeAll(async () => {
   redis = await startRedis();
   fake = new FakeGitHub();
-  await fake.start(2);
+  await fake.start(3); // the third port: the webhooks-only replica
   main = seedEstate(fake);
   await Promise.all([startReplica(0), startReplica(1)]);
   const u = new URL(redis.url);
@@ -192,5 +192,33 @@ describe('two replicas on one Redis', () => {
     await settled();
     for (const s of STAGES) expect(fake.publicationsOf(`rendered/${s}`, next.sha), s).toBe(1);
     noProblems();
+  }, LIMIT + 60_000);
+
+  test('a replica with FREIGABE_ROLE=webhooks answers and queues; the replicas with role all run the jobs', async () => {
+    const front = await Replica.start({ githubPort: fake.ports[2], redisUrl: redis.url, env: { FREIGABE_ROLE: 'webhooks' } });
+    try {
+      const numbers = [301, 302, 303];
+      for (const n of numbers) openPull(fake, main, n, 1);
+      const next = merge(fake, main, 4);
+      const answers = await Promise.all([
+        ...numbers.map((n) => deliver(front.port, pullRequestDelivery(fake, 'opened', n, fake.pulls.get(n)!.head, at(1)))),
+        deliver(front.port, pushDelivery(main, next.sha)),
+      ]);
+      main = next.sha;
+      expect(answers.every((a) => a.status >= 200 && a.status < 300)).toBe(true);
+      await until('every pull request evaluated', () => numbers.every((n) => NAMES.every((name) => fake.checkRuns.some((c) => c.name === name && c.headSha === fake.pulls.get(n)!.head))), LIMIT);
+      await until('the publication done', () => renderedAt(next.files), LIMIT);
+      await settled();
+      for (const s of STAGES) expect(fake.publicationsOf(`rendered/${s}`, next.sha), s).toBe(1);
+      // the front replica ran nothing: GitHub never heard from it, its log names no evaluation
+      expect(fake.requests.filter((r) => r.port === fake.ports[2]).map((r) => r.operationId)).toEqual([]);
+      expect(front.logs.some((l) => l.includes('FREIGABE_ROLE=webhooks'))).toBe(true);
+      expect(front.logs.filter((l) => l.includes('freigabe evaluated pull request'))).toEqual([]);
+      const evaluatedBy = replicas.flatMap((r) => r.logs.filter((l) => l.includes('freigabe evaluated pull request') && /#30[123]"/.test(l)));
+      expect(evaluatedBy.length).toBeGreaterThanOrEqual(numbers.length);
+      noProblems();
+    } finally {
+      await front.stop();
+    }
   }, LIMIT + 60_000);
 });

@@ -75,12 +75,12 @@ export function seedEstate(fake: FakeGitHub): string {
   return fake.commitFiles(ESTATE, [], 'estate', 'main');
 }
 
-/** Pull request `number` with `heads` commits on top of `base` (only README changes); returns the heads, oldest first. */
-export function openPull(fake: FakeGitHub, base: string, number: number, heads: number): string[] {
+/** Pull request `number` with `heads` commits on top of `base` (only README changes to `files`); returns the heads, oldest first. */
+export function openPull(fake: FakeGitHub, base: string, number: number, heads: number, files: Record<string, string> = ESTATE): string[] {
   const shas: string[] = [];
   let parent = base;
   for (let i = 1; i <= heads; i++) {
-    parent = fake.commitFiles({ ...ESTATE, 'README.md': `# estate\n\npull ${number}, commit ${i}\n` }, [parent], `pull ${number} commit ${i}`);
+    parent = fake.commitFiles({ ...files, 'README.md': `# estate\n\npull ${number}, commit ${i}\n` }, [parent], `pull ${number} commit ${i}`);
     shas.push(parent);
   }
   fake.pulls.set(number, { number, head: shas.at(-1)!, base, updatedAt: at(heads), comments: [] });

@@ -37,6 +37,22 @@ export function queueOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<CreateQueueOpt
   return { ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}), ...(concurrency ? { concurrency } : {}), ...(lockSeconds ? { lockSeconds } : {}) };
 }
 
+/** What a process does: `all` answers webhooks and runs jobs; `webhooks` only answers and queues. */
+export type ProcessRole = 'all' | 'webhooks';
+
+/**
+ * FREIGABE_ROLE (README "Several replicas"): `webhooks` keeps a replica's event loop free for
+ * answering GitHub — its acknowledgements do not wait behind an evaluation or a publication
+ * — and needs REDIS_URL, since the jobs it queues run in other replicas.
+ */
+export function roleFromEnv(env: NodeJS.ProcessEnv): ProcessRole {
+  const raw = env.FREIGABE_ROLE;
+  if (raw === undefined || raw === '' || raw === 'all') return 'all';
+  if (raw !== 'webhooks') throw new Error(`FREIGABE_ROLE must be "all" or "webhooks", got "${raw}"`);
+  if (!env.REDIS_URL) throw new Error('FREIGABE_ROLE=webhooks needs REDIS_URL: the jobs this replica queues run in the replicas with FREIGABE_ROLE=all on the same Redis');
+  return 'webhooks';
+}
+
 export function createQueue(options: CreateQueueOptions): DomainQueue {
   const shared = { log: options.log, ...(options.observer ? { observer: options.observer } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.clock ? { clock: options.clock } : {}) };
   if (options.redisUrl) {
