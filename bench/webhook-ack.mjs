@@ -8,7 +8,8 @@
  *                one replica with FREIGABE_ROLE=all runs the jobs
  * The app is the real entry (dist/src/start.js) against the GitHub-shaped fake of the replica
  * tests; the deliveries are sent from a worker thread, so the fake's own work (tarballs) does
- * not delay the sender's clock. Run after `npm run build`:
+ * not delay the sender's clock, round after round from the moment the publication reads its
+ * archive until its last stage is written or for 60 s (each round 100 deliveries with fresh ids). Run after `npm run build`:
  *   node bench/webhook-ack.mjs [--mode in-process|redis|redis-split] [--fachverfahren N]
  * (needs redis-server on PATH). --fachverfahren N serves the synthetic estate of
  * bench/generate-estate.mjs instead of the small test estate, so the publication is large;
@@ -49,20 +50,30 @@ const { deliver, Replica, startRedis, until } = await load('cluster');
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 if (!isMainThread) {
-  // The sender: its own event loop, so only the app's answer (and the machine's two cores) set the times.
-  const { ports, deliveries, parallel } = workerData;
+  // The sender: its own event loop, so only the app's answer (and the machine's two cores) set the
+  // times. `until: 'stopped'` sends the deliveries round after round (each round with fresh
+  // delivery ids) until the main thread says stop.
+  const { ports, deliveries, parallel, repeat } = workerData;
+  let stopped = !repeat;
+  parentPort.on('message', () => (stopped = true));
   const times = [];
   const statuses = new Set();
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < deliveries.length) {
-      const i = next++;
-      const { status, ms } = await deliver(ports[i % ports.length], deliveries[i]);
-      statuses.add(status);
-      times.push(ms);
-    }
-  }));
+  let rounds = 0;
+  do {
+    let next = 0;
+    await Promise.all(Array.from({ length: parallel }, async () => {
+      while (next < deliveries.length) {
+        const i = next++;
+        const d = rounds === 0 ? deliveries[i] : { ...deliveries[i], id: `${deliveries[i].id}-r${rounds}` };
+        const { status, ms } = await deliver(ports[i % ports.length], d);
+        statuses.add(status);
+        times.push(ms);
+      }
+    }));
+    rounds++;
+  } while (!stopped);
   parentPort.postMessage({ times, statuses: [...statuses] });
+  parentPort.close();
 } else {
   const { FakeGitHub } = await load('fake-github');
   const { merge, openPull, pullRequestDelivery, pushDelivery, seedEstate, at } = await load('scenario');
@@ -70,6 +81,8 @@ if (!isMainThread) {
 
   const BURST = 100;
   const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
+  /** How long deliveries keep coming once the publication started (or until it finished). */
+  const WINDOW_MS = 60_000;
   const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const only = arg('--mode');
   const fachverfahren = arg('--fachverfahren') ? Number(arg('--fachverfahren')) : undefined;
@@ -79,16 +92,20 @@ if (!isMainThread) {
     'redis-split': { front: 2, workers: 1, redis: true },
   };
 
-  const send = (ports, deliveries) =>
+  const summary = (times, statuses) => {
+    times.sort((a, b) => a - b);
+    return `${String(times.length).padStart(4)} deliveries  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${statuses.join(',')}`;
+  };
+  /** Sends the deliveries once, or (with `whileWaiting`) round after round until it resolves. */
+  const send = (ports, deliveries, whileWaiting) =>
     new Promise((resolve, reject) => {
-      const w = new Worker(new URL(import.meta.url), { workerData: { ports, deliveries, parallel: PARALLEL } });
-      w.once('message', ({ times, statuses }) => {
-        times.sort((a, b) => a - b);
-        resolve(`p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${statuses.join(',')}`);
-      });
+      const w = new Worker(new URL(import.meta.url), { workerData: { ports, deliveries, parallel: PARALLEL, repeat: Boolean(whileWaiting) } });
+      w.once('message', ({ times, statuses }) => resolve(summary(times, statuses)));
       w.once('error', reject);
+      whileWaiting?.then(() => w.postMessage('stop'), (error) => (w.postMessage('stop'), reject(error)));
     });
 
+  const step = (what) => process.env.BENCH_DEBUG && console.error(new Date().toISOString(), what);
   async function run(mode) {
     const setup = SETUPS[mode];
     const fake = new FakeGitHub();
@@ -108,19 +125,28 @@ if (!isMainThread) {
       const deliveries = numbers.flatMap((n) => heads.get(n).map((sha, i) => pullRequestDelivery(fake, i === 0 ? 'opened' : 'synchronize', n, sha, at(i + 1))));
 
       // for comparison: the first ten deliveries after start (cold: first connections, first compilation), then wait until they are evaluated
+      step('idle burst');
       const idle = await send(ports, numbers.slice(0, 10).map((n) => pullRequestDelivery(fake, 'opened', n, heads.get(n)[0], at(0))));
       await until('the idle burst processed', () => fake.checkRuns.length >= 20, 600_000);
 
       // the first publication of the estate (every rendered branch is new): wait until its archive is read
       const merged = files ? { sha: fake.commitFiles({ ...files, 'README.md': '# merged\n' }, [main], 'merge', 'main') } : merge(fake, main, 2);
+      step('merge');
       await deliver(ports[0], pushDelivery(main, merged.sha));
       await until('the publication to start', () => fake.requests.some((r) => r.operationId === 'repos/download-tarball-archive' && decodeURIComponent(r.path).endsWith(merged.sha)), 120_000);
 
-      const during = await send(ports, deliveries);
-      const publishing = !fake.requests.some((r) => r.method === 'PATCH' && decodeURIComponent(r.path).includes('/git/refs/heads/rendered/'));
+      // deliveries round after round (fresh ids) until every stage is published
+      const finished = () => fake.publicationsOf('rendered/produktion', merged.sha) >= 1;
+      const window = Promise.race([until('the publication to finish', finished, WINDOW_MS + 60_000), new Promise((r) => setTimeout(r, WINDOW_MS))]);
+      step('burst during the publication');
+      const progress = process.env.BENCH_DEBUG ? setInterval(() => step(`requests ${fake.requests.length}, writes ${fake.requests.filter((r) => r.method !== 'GET').length}, rendered/produktion commits ${fake.history('rendered/produktion').length}`), 10_000) : undefined;
+      const started = performance.now();
+      const during = await send(ports, deliveries, window);
+      clearInterval(progress);
+      const seconds = ((performance.now() - started) / 1000).toFixed(0);
       const estate = fachverfahren ? `${fachverfahren} Fachverfahren` : 'test estate';
       const roles = setup.workers > 0 ? `${setup.front} webhooks-only + ${setup.workers} worker replica(s)` : `${setup.front} replica(s)`;
-      console.log(`${mode.padEnd(11)} ${roles}, ${estate}, ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):   ${idle}\n  ${BURST} deliveries during a publication:  ${during}${publishing ? '  (publication still running at the end)' : ''}`);
+      console.log(`${mode.padEnd(11)} ${roles}, ${estate}, ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):  ${idle}\n  during the first publication (${seconds} s): ${during}${finished() ? '' : '  (publication still running at the end)'}`);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
       await fake.stop();
