@@ -96,9 +96,12 @@ describe('the two Deployments', () => {
     const heapMb = Number(/--max-old-space-size=(\d+)/.exec(envOf(webhooks).NODE_OPTIONS.value)![1]);
     expect(heapMb).toBeLessThan(512);
     expect(heapMb).toBeGreaterThanOrEqual(256);
-    const [spread] = webhooks.spec.template.spec.topologySpreadConstraints;
-    expect(selects(spread.labelSelector, podLabels.webhooks)).toBe(true);
-    expect(selects(spread.labelSelector, podLabels.workers)).toBe(false);
+    const spread = webhooks.spec.template.spec.topologySpreadConstraints;
+    expect(spread).toHaveLength(workers.spec.template.spec.topologySpreadConstraints.length);
+    for (const c of spread) {
+      expect(selects(c.labelSelector, podLabels.webhooks)).toBe(true);
+      expect(selects(c.labelSelector, podLabels.workers)).toBe(false);
+    }
     // Apart from those, the pod spec is the workers' (copied at build time, not written twice).
     const normalize = (d: Obj) => {
       const pod = structuredClone(d.spec.template.spec);
