@@ -35,7 +35,7 @@ export function createOperations(metrics: Metrics = processMetrics): Operations 
 /** GitHub's answer to `GET /app` is kept this long, so probes do not spend the rate limit. */
 export const GITHUB_PROBE_OK_MS = 60_000;
 export const GITHUB_PROBE_FAILED_MS = 10_000;
-/** Bound for each readiness probe: below the probe timeout of deploy/freigabe.yaml. */
+/** Bound for each readiness probe: below the probe timeout of deploy/base/freigabe.yaml. */
 export const PROBE_TIMEOUT_MS = 3_000;
 
 export interface OperationsAppParams {

@@ -61,7 +61,7 @@ describe('Dockerfile', () => {
     expect(uid).toMatch(/^\d+$/);
     expect(Number(uid)).toBeGreaterThan(0);
     // The same user the Deployment asks for.
-    expect(readFileSync(join(root, 'deploy', 'freigabe.yaml'), 'utf8')).toContain(`runAsUser: ${uid}`);
+    expect(readFileSync(join(root, 'deploy', 'base', 'freigabe.yaml'), 'utf8')).toContain(`runAsUser: ${uid}`);
   });
 
   test('the entry is what npm start runs after its build, run by node itself (SIGTERM reaches it), and the build makes it', () => {
