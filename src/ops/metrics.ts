@@ -10,6 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PublishCommitResult } from '../github/publication/publish.js';
 import type { Evaluation } from '../github/pull-request/evaluate.js';
+import { securityCounters } from '../github/publication/security-events.js';
 
 export type JobOutcome = 'ok' | 'retry' | 'failed' | 'coalesced' | 'duplicate';
 
@@ -120,6 +121,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     help: 'Publications to rendered branches: one per stage of a rendered commit, or one per commit that could not be rendered or failed.',
     labelNames: ['outcome'] as const,
     registers,
+  });
+
+  new Counter({
+    name: 'freigabe_foreign_rendered_pushes_total',
+    help: 'Pushes to a rendered branch by anyone but freigabe, found and reverted on their own push event.',
+    registers,
+    collect() {
+      // The process-wide count (src/github/publication/security-events.ts), as of this scrape.
+      this.reset();
+      this.inc(securityCounters.foreignRenderedPushes);
+    },
   });
 
   return {

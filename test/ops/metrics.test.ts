@@ -5,6 +5,7 @@
  */
 import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, test } from 'vitest';
+import { countForeignRenderedPush } from '../../src/github/publication/security-events.js';
 import { countEvaluation, countPublication, createMetrics, gitHubMetricsPlugin, type Metrics } from '../../src/ops/metrics.js';
 import { GitHubMock } from '../github/openapi-mock.js';
 
@@ -39,6 +40,7 @@ describe('the registry', () => {
       freigabe_github_rate_limit_remaining: 'gauge',
       freigabe_evaluations_total: 'counter',
       freigabe_publications_total: 'counter',
+      freigabe_foreign_rendered_pushes_total: 'counter',
     });
     expect(sample(text, 'freigabe_webhook_ack_seconds_bucket{le="0.05",status="202"}')).toBe(1);
     expect(sample(text, 'freigabe_webhook_ack_seconds_bucket{le="0.025",status="202"}')).toBe(0);
@@ -49,6 +51,11 @@ describe('the registry', () => {
     expect(sample(text, 'freigabe_publications_total{outcome="updated"}')).toBe(1);
     expect(sample(text, 'freigabe_queue_depth{kind="evaluate"}')).toBe(3);
     expect(sample(text, 'freigabe_queue_oldest_job_age_seconds{kind="evaluate"}')).toBe(12);
+    // the rendered-branch guard's count, as of each scrape
+    const before = sample(text, 'freigabe_foreign_rendered_pushes_total')!;
+    expect(before).toBeGreaterThanOrEqual(0);
+    countForeignRenderedPush();
+    expect(sample(await m.scrape(), 'freigabe_foreign_rendered_pushes_total')).toBe(before + 1);
   });
 
   test('the default process metrics are there unless switched off', async () => {
