@@ -64,6 +64,11 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
         log: app.log,
         deps,
         runExclusive: (key, task) => queue.exclusive(`repo:${key}`, task),
+        // With Redis, one replica reconciles a repository per interval (README "Several replicas").
+        shared: {
+          claim: (key, seconds) => queue.state.claim(`reconcile:${key}`, seconds),
+          record: (key, seconds) => queue.state.set(`reconcile:${key}`, '1', seconds),
+        },
         // Open pull requests are re-evaluated through the queue, behind pull-request feedback.
         evaluate: (_octokit: GitHubClient, target: PullRequestTarget, installationId: number) =>
           requestEvaluation(queue, { installationId }, { owner: target.owner, repo: target.repo, number: target.number, defaultBranch: target.defaultBranch }, PRIORITY.reconciliation),

@@ -12,7 +12,10 @@
  * reconcileRepository does one repository and knows no timers; the Reconciler schedules it:
  * one tick at start, then every TICK_MINUTES, each repository when its own
  * `reconcileIntervalMinutes` has passed; a tick never overlaps the previous one; the timer is
- * unref'd so it never keeps the process alive.
+ * unref'd so it never keeps the process alive. Replicas on one Redis share the schedule
+ * (`shared`): after a process's first pass, a repository is reconciled by the replica that
+ * claims it for the interval, not by every replica; the first pass of each process runs
+ * regardless (a process that starts after downtime repairs what was lost meanwhile).
  */
 import type { GitHubClient, RepoRef } from '../platform/github-client.js';
 import { loggable } from '../platform/loggable.js';
@@ -104,6 +107,14 @@ export interface ReconcilerOptions {
   readonly runExclusive?: (key: string, task: () => Promise<void>) => Promise<void>;
   /** How often the scheduler looks for due repositories (the smallest allowed interval). */
   readonly tickMinutes?: number;
+  /**
+   * The schedule shared by replicas: `claim` is true when this process may reconcile the
+   * repository now (and no other replica may for `seconds`); `record` notes a run for `seconds`.
+   */
+  readonly shared?: {
+    claim(key: string, seconds: number): Promise<boolean>;
+    record(key: string, seconds: number): Promise<void>;
+  };
   /** Called once per repository and process, before its first reconciliation (the start-up self-check). */
   readonly onFirstSight?: (octokit: GitHubClient, repository: RepoRef & { readonly defaultBranch: string }) => Promise<void>;
 }
@@ -116,6 +127,7 @@ export class Reconciler {
   readonly #seen = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #passes = 0;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -139,6 +151,7 @@ export class Reconciler {
     if (this.#running) return this.#running;
     this.#running = this.#pass().finally(() => {
       this.#running = undefined;
+      this.#passes++;
     });
     return this.#running;
   }
@@ -165,7 +178,10 @@ export class Reconciler {
           }
           const last = this.#lastRun.get(key);
           if (last && now() - last.at < last.intervalMinutes * 60_000) continue;
+          const shared = this.#options.shared;
           try {
+            // Another replica reconciled it within its interval: nothing to do here until that passes.
+            if (shared && this.#passes > 0 && !(await shared.claim(key, (last?.intervalMinutes ?? DEFAULT_SETTINGS.reconcileIntervalMinutes) * 60))) continue;
             const run = async () => {
               const result = await reconcileRepository({
                 octokit,
@@ -176,6 +192,7 @@ export class Reconciler {
                 ...(this.#options.evaluate ? { evaluate: (target: PullRequestTarget) => this.#options.evaluate!(octokit, target, installation.id) } : {}),
               });
               this.#lastRun.set(key, { at: now(), intervalMinutes: result.intervalMinutes });
+              await shared?.record(key, result.intervalMinutes * 60);
             };
             await (this.#options.runExclusive ? this.#options.runExclusive(key, run) : run());
           } catch (error) {
