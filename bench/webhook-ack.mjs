@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 /**
- * Webhook acknowledgement: p50/p99 of the time until the app answers, for a burst of 100
- * pull-request deliveries sent while a first publication runs. Three set-ups, all on loopback:
+ * Webhook acknowledgement: p50/p99/max of the time until the app answers GitHub's deliveries
+ * while a first publication runs. Three set-ups, all on loopback:
  *   in-process   one replica, no REDIS_URL (the embedded default of `npm start`)
  *   redis        two replicas (FREIGABE_ROLE=all) on a local redis-server
  *   redis-split  two webhooks-only replicas (FREIGABE_ROLE=webhooks) receive the deliveries,
  *                one replica with FREIGABE_ROLE=all runs the jobs
  * The app is the real entry (dist/src/start.js) against the GitHub-shaped fake of the replica
- * tests; the deliveries are sent from a worker thread, so the fake's own work (tarballs) does
- * not delay the sender's clock, round after round from the moment the publication reads its
- * archive until its last stage is written or for 60 s (each round 100 deliveries with fresh ids). Run after `npm run build`:
+ * tests. Pull-request deliveries for 20 pull requests go out at a fixed rate (open loop, from a
+ * worker thread, so the fake's own work does not delay the sender's clock) from the moment the
+ * publication reads its archive until its last stage is written, at most 60 s; each one's time
+ * counts from when it was due. Run after `npm run build`:
  *   node bench/webhook-ack.mjs [--mode in-process|redis|redis-split] [--fachverfahren N]
  * (needs redis-server on PATH). --fachverfahren N serves the synthetic estate of
  * bench/generate-estate.mjs instead of the small test estate, so the publication is large;
- * BENCH_PARALLEL=1 sends one delivery at a time (default 10 at a time).
+ * BENCH_RATE sets the deliveries a second (default 50).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -51,27 +53,39 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 
 if (!isMainThread) {
   // The sender: its own event loop, so only the app's answer (and the machine's two cores) set the
-  // times. `until: 'stopped'` sends the deliveries round after round (each round with fresh
-  // delivery ids) until the main thread says stop.
-  const { ports, deliveries, parallel, repeat } = workerData;
+  // times. Open loop: deliveries go out at a fixed rate whether or not the earlier ones were
+  // answered, and each one's time counts from when it was due — a replica that stalls for a
+  // second delays every delivery due in that second, as it would GitHub's (no coordinated
+  // omission). With `repeat`, the deliveries go out round after round (fresh delivery ids)
+  // until the main thread says stop.
+  const { ports, deliveries, rate, repeat } = workerData;
   let stopped = !repeat;
   parentPort.on('message', () => (stopped = true));
   const times = [];
-  const statuses = new Set();
-  let rounds = 0;
-  do {
-    let next = 0;
-    await Promise.all(Array.from({ length: parallel }, async () => {
-      while (next < deliveries.length) {
-        const i = next++;
-        const d = rounds === 0 ? deliveries[i] : { ...deliveries[i], id: `${deliveries[i].id}-r${rounds}` };
-        const { status, ms } = await deliver(ports[i % ports.length], d);
-        statuses.add(status);
-        times.push(ms);
-      }
-    }));
-    rounds++;
-  } while (!stopped);
+  const statuses = new Map();
+  const inFlight = [];
+  const interval = 1000 / rate;
+  const begin = performance.now();
+  for (let n = 0; n < deliveries.length || !stopped; n++) {
+    const due = begin + n * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const round = Math.floor(n / deliveries.length);
+    const d = deliveries[n % deliveries.length];
+    const delivery = round === 0 ? d : { ...d, id: `${d.id}-r${round}` };
+    inFlight.push(
+      deliver(ports[n % ports.length], delivery).then(
+        ({ status }) => status,
+        // A reset or refused connection is a delivery GitHub would count as failed.
+        (error) => `error (${error.code ?? error.message})`,
+      ).then((status) => {
+        times.push(performance.now() - due);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }),
+    );
+    if (!repeat && n + 1 >= deliveries.length) break;
+  }
+  await Promise.all(inFlight);
   parentPort.postMessage({ times, statuses: [...statuses] });
   parentPort.close();
 } else {
@@ -80,7 +94,8 @@ if (!isMainThread) {
   const { estateFiles } = await import('./generate-estate.mjs');
 
   const BURST = 100;
-  const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
+  /** Deliveries a second (open loop). */
+  const RATE = Number(process.env.BENCH_RATE ?? 50);
   /** How long deliveries keep coming once the publication started (or until it finished). */
   const WINDOW_MS = 60_000;
   const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -94,18 +109,22 @@ if (!isMainThread) {
 
   const summary = (times, statuses) => {
     times.sort((a, b) => a - b);
-    return `${String(times.length).padStart(4)} deliveries  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  status ${statuses.join(',')}`;
+    const answers = statuses.map(([status, count]) => `${count}× ${status}`).join(', ');
+    return `${String(times.length).padStart(5)} deliveries  p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms  (${answers})`;
   };
   /** Sends the deliveries once, or (with `whileWaiting`) round after round until it resolves. */
   const send = (ports, deliveries, whileWaiting) =>
     new Promise((resolve, reject) => {
-      const w = new Worker(new URL(import.meta.url), { workerData: { ports, deliveries, parallel: PARALLEL, repeat: Boolean(whileWaiting) } });
+      const w = new Worker(new URL(import.meta.url), { workerData: { ports, deliveries, rate: RATE, repeat: Boolean(whileWaiting) } });
       w.once('message', ({ times, statuses }) => resolve(summary(times, statuses)));
       w.once('error', reject);
       whileWaiting?.then(() => w.postMessage('stop'), (error) => (w.postMessage('stop'), reject(error)));
     });
 
   const step = (what) => process.env.BENCH_DEBUG && console.error(new Date().toISOString(), what);
+  const logs = mkdtempSync(join(tmpdir(), 'freigabe-webhook-ack-'));
+  console.log(`replica logs: ${logs}`);
+
   async function run(mode) {
     const setup = SETUPS[mode];
     const fake = new FakeGitHub();
@@ -115,7 +134,8 @@ if (!isMainThread) {
     try {
       for (let i = 0; i < setup.front + setup.workers; i++) {
         const env = setup.workers > 0 && i < setup.front ? { FREIGABE_ROLE: 'webhooks' } : {};
-        replicas.push(await Replica.start({ githubPort: fake.ports[i], env, ...(redis ? { redisUrl: redis.url } : {}) }));
+        // Logs go to files: a pipe to this (busy) process would slow the replicas down.
+        replicas.push(await Replica.start({ githubPort: fake.ports[i], env, logFile: join(logs, `${mode}-${i}.log`), ...(redis ? { redisUrl: redis.url } : {}) }));
       }
       const ports = replicas.slice(0, setup.front).map((r) => r.port);
       const files = fachverfahren ? estateFiles(fachverfahren) : undefined;
@@ -146,7 +166,7 @@ if (!isMainThread) {
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       const estate = fachverfahren ? `${fachverfahren} Fachverfahren` : 'test estate';
       const roles = setup.workers > 0 ? `${setup.front} webhooks-only + ${setup.workers} worker replica(s)` : `${setup.front} replica(s)`;
-      console.log(`${mode.padEnd(11)} ${roles}, ${estate}, ${PARALLEL} deliveries at a time\n  first 10 deliveries after start (cold):  ${idle}\n  during the first publication (${seconds} s): ${during}${finished() ? '' : '  (publication still running at the end)'}`);
+      console.log(`${mode.padEnd(11)} ${roles}, ${estate}, ${RATE} deliveries a second\n  first 10 deliveries after start (cold):  ${idle}\n  during the first publication (${seconds} s): ${during}${finished() ? '' : '  (publication still running at the end)'}`);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
       await fake.stop();

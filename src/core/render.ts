@@ -212,6 +212,33 @@ function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefine
 }
 
 export function renderEstate(params: RenderParams): RenderResult {
+  const steps = renderSteps(params);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same render, handing control back after every `sliceMs` of work so a server's event loop
+ * can answer requests between directories (the GitHub app publishes large estates with it).
+ * `pause` is how the caller yields (e.g. `setImmediate`); the result equals renderEstate's.
+ */
+export async function renderEstateInSlices(params: RenderParams, pause: () => Promise<void>, sliceMs = 10, now: () => number = Date.now): Promise<RenderResult> {
+  const steps = renderSteps(params);
+  let sliceStart = now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (now() - sliceStart >= sliceMs) {
+      await pause();
+      sliceStart = now();
+    }
+  }
+}
+
+/** renderEstate as a generator: it yields after each directory. */
+function* renderSteps(params: RenderParams): Generator<void, RenderResult> {
   const { estate } = params;
   const findings = new Findings();
   const files = new Map<string, string>();
@@ -260,6 +287,7 @@ export function renderEstate(params: RenderParams): RenderResult {
       if (!dir) continue;
       rendered.push(entry.name);
       for (const [file, text] of dir) files.set(`${stage.name}/${entry.name}/${file}`, text);
+      yield;
     }
     files.set(`${stage.name}/kustomization.yaml`, kustomization(rendered));
 

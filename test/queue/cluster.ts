@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -99,18 +99,24 @@ export class Replica {
       this.logs.push(...b.toString().split('\n').filter(Boolean));
       if (file) appendFileSync(file, b);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
   }
 
   /** The real app entry with REDIS_URL (or without: in-process) against the fake GitHub at `githubPort`. */
-  static async start(options: { githubPort: number; redisUrl?: string; env?: Record<string, string> }): Promise<Replica> {
+  /**
+   * `logFile`: the replica writes its log straight to that file instead of a pipe to this process
+   * (then `logs` stays empty). For benchmarks: a pipe that this process drains late (while it is
+   * busy as the fake GitHub) would block the replica's logging, and so the replica.
+   */
+  static async start(options: { githubPort: number; redisUrl?: string; env?: Record<string, string>; logFile?: string }): Promise<Replica> {
     const port = await freePort();
     // QUEUE_TEST_NODE_ARGS adds Node options to each replica (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
     const nodeArgs = process.env.QUEUE_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
     const child = spawn(process.execPath, [...nodeArgs, START], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
       env: {
         ...cleanEnv(),
         NODE_ENV: 'production',
@@ -130,9 +136,10 @@ export class Replica {
         ...options.env,
       },
     });
+    if (logFd !== undefined) closeSync(logFd); // the child has its own copy
     const replica = new Replica(port, child);
     await until(`replica on port ${port} to answer`, async () => {
-      if (child.exitCode !== null) throw new Error(`replica exited:\n${replica.logs.join('\n')}`);
+      if (child.exitCode !== null) throw new Error(`replica exited:\n${options.logFile ? readFileSync(options.logFile, 'utf8') : replica.logs.join('\n')}`);
       try {
         return (await fetch(`http://127.0.0.1:${port}/ping`)).ok;
       } catch {

@@ -27,7 +27,7 @@ import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
 import { loadEstate, loadSettings } from '../../core/load.js';
 import type { Estate, Settings } from '../../core/model.js';
 import { stageNames, findStage } from '../../core/model.js';
-import { renderEstate } from '../../core/render.js';
+import { renderEstateInSlices } from '../../core/render.js';
 import type { Snapshot } from '../../core/snapshot.js';
 import {
   commitMessage,
@@ -62,6 +62,9 @@ export { silentLogger, type AuditInfo, type Logger, type StagePublication, type 
 function status(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
 }
+
+/** Hands the event loop to waiting I/O (webhook answers) between slices of CPU work. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The repository holding the rendered output, from the settings. */
 export function outputRepository(settings: Settings, source: RepoRef): RepoRef {
@@ -369,7 +372,8 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
   }
   const estate = loaded.value;
   const out = outputRepository(estate.settings, source);
-  const render = renderEstate({ estate, repoURL: cloneUrlOf({ ...(params.cloneUrl ? { sourceCloneUrl: params.cloneUrl } : {}), source, target: out }) });
+  // In slices: rendering a large estate takes seconds, and webhooks must be answered meanwhile.
+  const render = await renderEstateInSlices({ estate, repoURL: cloneUrlOf({ ...(params.cloneUrl ? { sourceCloneUrl: params.cloneUrl } : {}), source, target: out }) }, yieldToEventLoop);
   if (hasErrors(render.diagnostics)) {
     log.error({ sha, findings: render.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a render with errors');
     return { ok: false, reason: 'render-errors', diagnostics: render.diagnostics };
