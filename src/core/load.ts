@@ -2,6 +2,7 @@
  * snapshot → Estate. Routes every file under the estate root to its document kind by path,
  * parses it safely, checks kind, names and schema, and keeps what is well-formed.
  */
+import { runSteps, runStepsInSlices } from './slices.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { Snapshot } from './snapshot.js';
 import { parseYaml, type LineIndex } from './yaml.js';
@@ -170,6 +171,16 @@ function parseCached(cache: ParseCache | undefined, file: string, bytes: Uint8Ar
 }
 
 export function loadEstate(params: LoadParams): LoadResult<Estate> {
+  return runSteps(loadSteps(params));
+}
+
+/** The same load in slices (src/core/slices.ts): `pause` runs after every `sliceMs` of work, between files. */
+export function loadEstateInSlices(params: LoadParams, pause: () => Promise<void>, sliceMs?: number, now?: () => number): Promise<LoadResult<Estate>> {
+  return runStepsInSlices(loadSteps(params), pause, sliceMs, now);
+}
+
+/** loadEstate as a generator: it yields before each file it reads. */
+function* loadSteps(params: LoadParams): Generator<void, LoadResult<Estate>> {
   const { snapshot } = params;
   const diagnostics: Diagnostic[] = [];
   let settings = params.settings;
@@ -196,6 +207,7 @@ export function loadEstate(params: LoadParams): LoadResult<Estate> {
   };
 
   for (const file of [...snapshot.files.keys()].sort()) {
+    yield;
     const bytes = snapshot.files.get(file)!;
     if (file.startsWith(templatePrefix)) {
       files.set(file, bytes);

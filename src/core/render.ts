@@ -13,6 +13,7 @@
  * (sorted keys), so the output depends on nothing but the estate. A directory is written whole or
  * not at all: when any of its objects fails, the directory is left out and a Diagnostic says why.
  */
+import { runSteps, runStepsInSlices } from './slices.js';
 import { diagnostic, type Diagnostic, type FindingCode, type DiagnosticParams } from './diagnostics.js';
 import type { Estate, Stage } from './model.js';
 import { builtinTemplates } from './generated/builtin-templates.js';
@@ -212,29 +213,15 @@ function bootstrapModel(estate: Estate, stage: Stage, repoURL: string | undefine
 }
 
 export function renderEstate(params: RenderParams): RenderResult {
-  const steps = renderSteps(params);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runSteps(renderSteps(params));
 }
 
 /**
- * The same render, handing control back after every `sliceMs` of work so a server's event loop
- * can answer requests between directories (the GitHub app publishes large estates with it).
- * `pause` is how the caller yields (e.g. `setImmediate`); the result equals renderEstate's.
+ * The same render in slices (src/core/slices.ts): `pause` runs after every `sliceMs` of work,
+ * between directories. The GitHub app publishes with it.
  */
-export async function renderEstateInSlices(params: RenderParams, pause: () => Promise<void>, sliceMs = 10, now: () => number = Date.now): Promise<RenderResult> {
-  const steps = renderSteps(params);
-  let sliceStart = now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (now() - sliceStart >= sliceMs) {
-      await pause();
-      sliceStart = now();
-    }
-  }
+export function renderEstateInSlices(params: RenderParams, pause: () => Promise<void>, sliceMs?: number, now?: () => number): Promise<RenderResult> {
+  return runStepsInSlices(renderSteps(params), pause, sliceMs, now);
 }
 
 /** renderEstate as a generator: it yields after each directory. */

@@ -24,7 +24,7 @@
  * one already published is stale (a late delivery) and is not published over a newer one.
  */
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
-import { loadEstate, loadSettings } from '../../core/load.js';
+import { loadEstate, loadEstateInSlices, loadSettings } from '../../core/load.js';
 import type { Estate, Settings } from '../../core/model.js';
 import { stageNames, findStage } from '../../core/model.js';
 import { renderEstateInSlices } from '../../core/render.js';
@@ -365,14 +365,14 @@ export async function publishCommit(params: PublishCommitParams): Promise<Publis
     log.error({ sha, findings: settings.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe cannot publish: broken settings file');
     return { ok: false, reason: 'settings-broken', diagnostics: settings.diagnostics };
   }
-  const loaded = loadEstate({ snapshot: read.snapshot, settings: settings.value });
+  // Loading and rendering a large estate take seconds: in slices, so webhooks are answered meanwhile.
+  const loaded = await loadEstateInSlices({ snapshot: read.snapshot, settings: settings.value }, yieldToEventLoop);
   if (hasErrors(loaded.diagnostics)) {
     log.error({ sha, findings: loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a default branch with errors');
     return { ok: false, reason: 'estate-errors', diagnostics: loaded.diagnostics };
   }
   const estate = loaded.value;
   const out = outputRepository(estate.settings, source);
-  // In slices: rendering a large estate takes seconds, and webhooks must be answered meanwhile.
   const render = await renderEstateInSlices({ estate, repoURL: cloneUrlOf({ ...(params.cloneUrl ? { sourceCloneUrl: params.cloneUrl } : {}), source, target: out }) }, yieldToEventLoop);
   if (hasErrors(render.diagnostics)) {
     log.error({ sha, findings: render.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`) }, 'freigabe does not publish a render with errors');

@@ -1,20 +1,37 @@
 /**
- * renderEstateInSlices: the publication's render hands the event loop back between directories
- * (so a replica keeps answering webhooks while it renders a large estate) and renders exactly
- * what renderEstate renders.
+ * loadEstateInSlices and renderEstateInSlices: the publication hands the event loop back between
+ * files and directories (so a replica keeps answering webhooks while it loads and renders a large
+ * estate) and gets exactly what loadEstate and renderEstate give.
  */
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { renderEstate, renderEstateInSlices } from '../../src/core/render.js';
-import { loadEstate, loadSettings } from '../../src/core/load.js';
+import { loadEstate, loadEstateInSlices, loadSettings } from '../../src/core/load.js';
 import { readDirectorySnapshot } from '../../src/cli/read-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
+function exampleSnapshot() {
+  return readDirectorySnapshot(root, 'de').snapshot;
+}
+
 function exampleEstate() {
-  const { snapshot } = readDirectorySnapshot(root, 'de');
+  const snapshot = exampleSnapshot();
   return loadEstate({ snapshot, settings: loadSettings(snapshot).value }).value;
 }
+
+test('loading in slices: the same estate and findings; with a zero-length slice it pauses before every file', async () => {
+  const snapshot = exampleSnapshot();
+  const settings = loadSettings(snapshot).value;
+  const whole = loadEstate({ snapshot, settings });
+  let pauses = 0;
+  const sliced = await loadEstateInSlices({ snapshot, settings }, async () => {
+    pauses++;
+  }, 0);
+  expect(sliced).toEqual(whole);
+  expect(whole.value.verfahren.size).toBeGreaterThan(3);
+  expect(pauses).toBe(snapshot.files.size);
+});
 
 test('the same files and findings as renderEstate; with a zero-length slice it pauses after every directory', async () => {
   const estate = exampleEstate();
