@@ -4,6 +4,7 @@
  * back. Pure: the GitHub adapter (src/github/publication/publish.ts) does the Git Data API calls and the CLI
  * (src/cli/audit.ts) reads `git log`.
  */
+import { runSteps, runStepsInSlices } from './slices.js';
 import { createHash } from 'node:crypto';
 import { cmp } from './diagnostics.js';
 
@@ -88,6 +89,16 @@ export interface StageTreeDiffParams {
  * Fachverfahren disappears from the cluster (Argo CD / Flux prune).
  */
 export function diffStageTree(params: StageTreeDiffParams): StageTreeDiff {
+  return runSteps(diffSteps(params));
+}
+
+/** The same comparison in slices (src/core/slices.ts): `pause` runs after every `sliceMs` of hashing. */
+export function diffStageTreeInSlices(params: StageTreeDiffParams, pause: () => Promise<void>, sliceMs?: number, now?: () => number): Promise<StageTreeDiff> {
+  return runStepsInSlices(diffSteps(params), pause, sliceMs, now);
+}
+
+/** diffStageTree as a generator: it yields after each file it hashes. */
+function* diffSteps(params: StageTreeDiffParams): Generator<void, StageTreeDiff> {
   const { files, current, prefix } = params;
   const existing = new Map<string, string>();
   for (const e of current) {
@@ -102,6 +113,7 @@ export function diffStageTree(params: StageTreeDiffParams): StageTreeDiff {
       upserts.push({ path, text, sha });
       touched.add(rel);
     }
+    yield;
   }
   const deletions: string[] = [];
   for (const path of [...existing.keys()].sort(cmp)) {

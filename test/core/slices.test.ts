@@ -8,6 +8,7 @@ import { expect, test } from 'vitest';
 import { renderEstate, renderEstateInSlices } from '../../src/core/render.js';
 import { loadEstate, loadEstateInSlices, loadSettings } from '../../src/core/load.js';
 import { readDirectorySnapshot } from '../../src/cli/read-dir.js';
+import { diffStageTree, diffStageTreeInSlices, gitBlobSha, stageFiles } from '../../src/core/publication.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -55,4 +56,19 @@ test('a slice longer than the work: no pause at all', async () => {
     pauses++;
   }, 1000, () => clock);
   expect(pauses).toBe(0);
+});
+
+test('comparing a stage tree in slices: the same diff; with a zero-length slice it pauses after every file', async () => {
+  const files = stageFiles(renderEstate({ estate: exampleEstate() }).files, 'produktion');
+  const current = [...files].slice(0, 5).map(([path, text]) => ({ path, type: 'blob', sha: gitBlobSha(text) }));
+  current.push({ path: 'gone/configmap-x.yaml', type: 'blob', sha: '0'.repeat(40) });
+  const whole = diffStageTree({ files, current, prefix: '' });
+  let pauses = 0;
+  const sliced = await diffStageTreeInSlices({ files, current, prefix: '' }, async () => {
+    pauses++;
+  }, 0);
+  expect(sliced).toEqual(whole);
+  expect(whole.deletions).toEqual(['gone/configmap-x.yaml']);
+  expect(whole.upserts).toHaveLength(files.size - 5);
+  expect(pauses).toBe(files.size);
 });

@@ -31,7 +31,7 @@ import { renderEstateInSlices } from '../../core/render.js';
 import type { Snapshot } from '../../core/snapshot.js';
 import {
   commitMessage,
-  diffStageTree,
+  diffStageTreeInSlices,
   parseTrailers,
   stageFiles,
   treeBatches,
@@ -206,7 +206,7 @@ export async function publishStage(params: PublishStageParams): Promise<StagePub
     }
 
     const current = await readTree(octokit, target, branch.tree);
-    const diff = diffStageTree({ files, current, prefix: target.prefix });
+    const diff = await diffStageTreeInSlices({ files, current, prefix: target.prefix }, yieldToEventLoop);
     if (diff.unchanged) return result(branch.head ? 'unchanged' : 'empty');
 
     let tree = branch.tree;
