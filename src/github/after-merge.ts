@@ -44,6 +44,8 @@ export interface AfterMergeOptions extends Partial<Omit<PublicationDeps, 'identi
   readonly queue?: DomainQueue;
   /** Called with the scheduler once it exists (to stop it, e.g. on shutdown). */
   readonly onReconciler?: (reconciler: Reconciler) => void;
+  /** Run the queue's jobs in this process (default true); false: intake only (FREIGABE_ROLE=webhooks). */
+  readonly workers?: boolean;
 }
 
 export function afterMergeApp(options: AfterMergeOptions = {}) {
@@ -55,10 +57,9 @@ export function afterMergeApp(options: AfterMergeOptions = {}) {
     const queue = options.queue ?? createQueue({ log: app.log });
     afterMergeIntake(app, queue);
     registerPublicationWorkers({ app, queue, deps });
-    queue.start();
+    if (options.workers !== false) queue.start();
 
-
-    if (options.reconcile !== false) {
+    if (options.reconcile !== false && options.workers !== false) {
       const reconciler = new Reconciler({
         app,
         log: app.log,

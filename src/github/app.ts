@@ -66,7 +66,7 @@ export function freigabeApp(options: FreigabeAppOptions = {}) {
     registerEvaluationWorkers({ app, queue, deps });
     // After the merge: publication on push, /freigabe promote, reconciliation (src/github/after-merge.ts).
     const workers = options.workers ?? true;
-    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: workers && (options.reconcile ?? false), queue })(app);
+    afterMergeApp({ cache: deps.cache, limits: deps.limits, identity: deps.identity, reconcile: options.reconcile ?? false, queue, workers })(app);
     if (workers) queue.start();
   };
 }

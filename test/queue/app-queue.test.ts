@@ -19,6 +19,22 @@ let t: TestApp;
 afterEach(() => t?.mock.verify());
 
 describe('through the app', () => {
+  test('workers: false (FREIGABE_ROLE=webhooks): the delivery is queued, the queue is never started here, GitHub hears nothing', async () => {
+    const queue = createQueue({ log: silent });
+    let starts = 0;
+    const start = queue.start.bind(queue);
+    queue.start = () => {
+      starts++;
+      start();
+    };
+    t = await createTestApp({ queue, workers: false, reconcile: true }, { token: false });
+    await t.probot.webhooks.receive(pullRequestEvent('opened')); // not the harness's receive: it would wait for the job
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(starts).toBe(0);
+    expect((await queue.stats()).find((s) => s.kind === 'evaluate')?.depth).toBe(1);
+    expect(t.mock.requests).toEqual([]);
+  });
+
   test('a secondary rate limit on the tarball delays the evaluation (retry-after), no "internal error" is posted, the retry succeeds', async () => {
     const outcomes: JobOutcome[] = [];
     const queue = createQueue({ log: silent, retry: { attempts: 3, baseMs: 50, maxMs: 1000 }, observer: { jobFinished: (_k, o) => outcomes.push(o) } });
