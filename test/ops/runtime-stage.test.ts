@@ -50,7 +50,13 @@ test('the runtime stage on its own: production dependencies only, as the image u
   expect(cmd[0]).toBe('node');
   const port = await freePort();
   const asRoot = process.getuid?.() === 0;
-  const child = spawn(process.execPath, cmd.slice(1), {
+  // The image's node is readable by its user; this Node (e.g. npx's Node 24 under /root) may not be.
+  const node = asRoot ? join(dir, '.node') : process.execPath;
+  if (asRoot) {
+    cpSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+  const child = spawn(node, cmd.slice(1), {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(asRoot ? { uid, gid } : {}),
@@ -72,9 +78,10 @@ test('the runtime stage on its own: production dependencies only, as the image u
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.once('error', (error) => (log += `spawn failed: ${error.message}\n`));
   try {
     await until('the runtime stage to answer /healthz', async () => {
-      if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${log}`);
+      if (child.exitCode !== null || log.includes('spawn failed:')) throw new Error(`the app exited (${child.exitCode}):\n${log}`);
       try {
         return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200;
       } catch {
